@@ -1,0 +1,1 @@
+"""Certificates and trainer qualifications (see the certificates issue)."""

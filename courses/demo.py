@@ -1,0 +1,193 @@
+"""Demo page tree and the seed programmes, written as Python data (idempotent)."""
+
+from decimal import Decimal
+
+from django.utils.text import slugify
+from wagtail.models import Page, Site
+
+from accounts.models import County
+
+from .pages import CourseIndexPage, CoursePage, HomePage, PartKind, ProgrammePage, ProgrammePart
+from .snippets import Provider, TargetGroup, Topic
+
+SOUTH_EAST = ["Põlva maakond", "Valga maakond", "Võru maakond"]
+
+TOPICS = [
+    ("Vaimne tervis", "Mental health"), ("Sõltuvused", "Addiction"), ("Lähisuhtevägivald", "Domestic violence"),
+    ("Juhtimine", "Management"), ("Digilahendused", "Digital tools"), ("Perede toetamine", "Family support"),
+    ("Turvalisus ja võrgustikutöö", "Safety and networking"), ("Kool ja õppimine", "School and learning"),
+]
+TARGET_GROUPS = [
+    ("Lastekaitsetöötajad", "Child-protection workers"), ("Sotsiaaltöötajad", "Social workers"),
+    ("Politseiametnikud", "Police officers"), ("Õpetajad", "Teachers"),
+    ("Ohvriabi töötajad", "Victim-support workers"), ("Perekeskuste töötajad", "Family-centre staff"),
+]
+PROVIDERS = [
+    ("Sotsiaalkindlustusamet", "https://sotsiaalkindlustusamet.ee"),
+    ("Tervise Arengu Instituut", "https://www.tai.ee"),
+    ("Kagu-Eesti koolituskonsortsium", ""),
+]
+
+# slug, title, summary (et), summary (en), hours, topics, target groups, provider, counties, extra fields
+COURSES = [
+    ("eakate-vaimne-tervis", "Eakate vaimne tervis",
+     "Kuidas märgata eaka inimese depressiooni, ärevust ja mälu muutusi ning toetada teda ja tema lähedasi.",
+     "Recognising depression, anxiety and memory changes in older people, and supporting them and their families.",
+     32, ["Vaimne tervis"], ["Sotsiaaltöötajad"], "Kagu-Eesti koolituskonsortsium", SOUTH_EAST, {}),
+    ("nutikad-abivahendid-ja-it", "Nutikad abivahendid ja IT sotsiaaltöös",
+     "Nutikad abivahendid, kaugteenused ja digilahendused, mis aitavad inimesel kauem kodus toime tulla.",
+     "Smart aids, remote services and IT that help people live independently at home for longer.",
+     32, ["Digilahendused"], ["Sotsiaaltöötajad"], "Kagu-Eesti koolituskonsortsium", SOUTH_EAST, {}),
+    ("sõltuvusained-ja-sõltuvusega-inimesed", "Sõltuvusained ja töö sõltuvusega inimestega",
+     "Alkohol, narkootikumid ja käitumuslikud sõltuvused: märkamine, motiveeriv intervjueerimine ja võrgustik.",
+     "Alcohol, drugs and behavioural addictions: recognition, motivational interviewing and referral.",
+     32, ["Sõltuvused"], ["Sotsiaaltöötajad", "Lastekaitsetöötajad"], "Kagu-Eesti koolituskonsortsium",
+     SOUTH_EAST, {}),
+    ("tõhus-meeskonna-ja-muudatuste-juhtimine", "Tõhus meeskonna- ja muudatuste juhtimine",
+     "Meeskonna juhtimine, muudatuste elluviimine ja läbipõlemise ennetamine kohaliku omavalitsuse sotsiaalosakonnas.",
+     "Leading teams and change, and preventing burnout, in a municipal social department.",
+     32, ["Juhtimine"], ["Sotsiaaltöötajad"], "Kagu-Eesti koolituskonsortsium", SOUTH_EAST, {}),
+    ("hea-käitumise-mäng-õpetajatele", "Hea Käitumise Mäng (GBG) 1.–6. klassi õpetajatele",
+     "Tõenduspõhine klassijuhtimise meetod, mis vähendab probleemset käitumist ja toetab laste koostööd.",
+     "Good Behavior Game: an evidence-based classroom method for grades 1-6 that reduces disruptive behaviour.",
+     24, ["Kool ja õppimine"], ["Õpetajad"], "Tervise Arengu Instituut", [],
+     {"requires_qualified_trainers": True}),
+    ("hea-käitumise-mängu-koolitajate-koolitus", "Hea Käitumise Mängu koolitajate koolitus",
+     "Õpetajatele ja tugispetsialistidele, kes hakkavad ise õpetajaid Hea Käitumise Mängu kasutama õpetama.",
+     "Trainer training for teachers and school staff who will train other teachers in the Good Behavior Game.",
+     40, ["Kool ja õppimine"], ["Õpetajad"], "Tervise Arengu Instituut", [],
+     {"qualifies": "hea-käitumise-mäng-õpetajatele", "requires_qualified_trainers": True,
+      "trainer_course": "hea-käitumise-mäng-õpetajatele"}),
+    ("lähisuhtevägivalla-juhtumikorraldus", "Lähisuhtevägivalla juhtumikorraldus",
+     "Lähisuhtevägivalla juhtumite võrgustikupõhine korraldamine: riskihindamine, MARAC ja ohvri toetamine.",
+     "Case management of domestic violence across agencies: risk assessment, MARAC and victim support.",
+     40, ["Lähisuhtevägivald"], ["Lastekaitsetöötajad", "Politseiametnikud", "Ohvriabi töötajad"],
+     "Sotsiaalkindlustusamet", [], {}),
+    ("maakondlik-turvavõrgustik", "Maakondliku turvavõrgustiku koolitus",
+     "Lapse heaolu ja turvalisuse nimel koos töötamine: lastekaitse, politsei, kool ja ohvriabi ühes võrgustikus.",
+     "Working together for children's safety: child protection, police, schools and victim support as one network.",
+     24, ["Turvalisus ja võrgustikutöö"], ["Lastekaitsetöötajad", "Politseiametnikud", "Õpetajad"],
+     "Sotsiaalkindlustusamet", [], {"requires_qualified_trainers": True}),
+    ("turvavõrgustiku-koolitajate-koolitus", "Turvavõrgustiku koolitajate koolitus",
+     "Maakondliku turvavõrgustiku koolituse läbinutele, kes hakkavad seda koolitust oma maakonnas ise andma.",
+     "Train-the-trainer course: graduates become certified trainers of the county safety-network course.",
+     32, ["Turvalisus ja võrgustikutöö"], ["Lastekaitsetöötajad", "Politseiametnikud"], "Sotsiaalkindlustusamet",
+     [], {"qualifies": "maakondlik-turvavõrgustik", "requires_qualified_trainers": True,
+          "trainer_course": "maakondlik-turvavõrgustik"}),
+    ("perepesa-perekeskuse-töötajatele", "Perepesa: perekeskuse töötajate koolitus",
+     "Kohaliku omavalitsuse perekeskuse töötajatele: peredega töö raseduse ajast kuni lapse kooliminekuni.",
+     "For staff of municipal family centres: working with families from pregnancy to school age.",
+     24, ["Perede toetamine"], ["Perekeskuste töötajad", "Sotsiaaltöötajad"], "Sotsiaalkindlustusamet", [], {}),
+    ("lapsendaja-ja-kasupere-toetamine", "Lapsendajate ja kasuperede toetamine",
+     "Lapsendaja- ja kasuperede toetamine: kiindumus, trauma ja perede vajadustele vastav tugi.",
+     "Supporting adoptive and foster families: attachment, trauma and support that fits each family.",
+     16, ["Perede toetamine"], ["Sotsiaaltöötajad", "Lastekaitsetöötajad"], "Sotsiaalkindlustusamet", [], {}),
+]
+
+SOUTH_EAST_PROGRAMME = {
+    "slug": "kagu-eesti-spetsialistide-arenguprogramm",
+    "title": "Kagu-Eesti sotsiaalvaldkonna spetsialistide arenguprogramm",
+    "summary": "Põlva-, Valga- ja Võrumaa omavalitsuste spetsialistidele: neli teemakoolitust kokku 128 akadeemilist "
+               "tundi, infoseminarid, nõustamine, kaks õppereisi ja teenusedisaini etapp.",
+    "summary_en": "For specialists of the municipalities of Põlva, Valga and Võru counties: four thematic trainings "
+                  "of 128 academic hours in all, info seminars, counselling, two study trips and service design.",
+    "parts": [
+        (PartKind.INFO_SEMINAR, None, "Avaseminar ja infopäev", None, False),
+        (PartKind.COURSE, "eakate-vaimne-tervis", "", None, True),
+        (PartKind.COURSE, "nutikad-abivahendid-ja-it", "", None, True),
+        (PartKind.COURSE, "sõltuvusained-ja-sõltuvusega-inimesed", "", None, True),
+        (PartKind.COURSE, "tõhus-meeskonna-ja-muudatuste-juhtimine", "", None, True),
+        (PartKind.COUNSELLING, None, "Individuaalne ja grupinõustamine", None, False),
+        (PartKind.STUDY_TRIP, None, "Õppereis: Soome sotsiaalteenused", None, False),
+        (PartKind.STUDY_TRIP, None, "Õppereis: Läti perekeskused", None, False),
+        (PartKind.SERVICE_DESIGN, None, "Teenusedisaini etapp: uus teenus oma omavalitsusse", None, False),
+    ],
+}
+
+
+def _snippets():
+    for name, name_en in TOPICS:
+        Topic.objects.update_or_create(slug=slugify(name_en), defaults={"name": name, "name_en": name_en})
+    for name, name_en in TARGET_GROUPS:
+        TargetGroup.objects.update_or_create(slug=slugify(name_en), defaults={"name": name, "name_en": name_en})
+    for name, website in PROVIDERS:
+        Provider.objects.update_or_create(name=name, defaults={"website": website})
+
+
+def _tree():
+    root = Page.get_first_root_node()
+    home = HomePage.objects.first()
+    if home is None:
+        home = HomePage(title="Oskus", slug="oskus-home", intro=(
+            "Oskus on koht, kus lastekaitse- ja sotsiaaltöötajad, politseinikud, õpetajad, ohvriabi ja perekeskuste "
+            "töötajad leiavad koolitused, registreeruvad, osalevad ja saavad tunnistuse."))
+        root.add_child(instance=home)
+        home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True, site_name="Oskus")
+    elif site.root_page_id != home.id:
+        site.root_page = home
+        site.site_name = "Oskus"
+        site.save()
+    # Wagtail's own welcome page is not part of Oskus.
+    for page in Page.objects.filter(depth=2).exclude(pk=home.pk).not_type(HomePage):
+        page.delete()
+    index = CourseIndexPage.objects.first()
+    if index is None:
+        index = CourseIndexPage(title="Koolitused", slug="koolitused",
+                                intro="Sotsiaalvaldkonna spetsialistide koolitused ja arenguprogrammid.")
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    return home, index
+
+
+def _upsert(index, model, slug, fields, m2m=None):
+    page = model.objects.filter(slug=slug).first()
+    if page is None:
+        page = model(slug=slug, **fields)
+        index.add_child(instance=page)
+    else:
+        for key, value in fields.items():
+            setattr(page, key, value)
+    for key, values in (m2m or {}).items():
+        getattr(page, key).set(values)
+    page.save_revision().publish()
+    return model.objects.get(pk=page.pk)
+
+
+def load(stdout=None) -> dict[str, object]:
+    _snippets()
+    home, index = _tree()
+    pages = {}
+    for slug, title, summary, summary_en, hours, topics, groups, provider, counties, extra in COURSES:
+        fields = {
+            "title": title, "summary": summary, "summary_en": summary_en, "academic_hours": Decimal(hours),
+            "provider": Provider.objects.get(name=provider), "funding": "Euroopa Sotsiaalfond+",
+            "funding_share": 85, "requires_qualified_trainers": extra.get("requires_qualified_trainers", False),
+        }
+        m2m = {"topics": Topic.objects.filter(name__in=topics),
+               "target_groups": TargetGroup.objects.filter(name__in=groups),
+               "eligible_counties": County.objects.filter(name__in=counties)}
+        pages[slug] = _upsert(index, CoursePage, slug, fields, m2m)
+    for slug, *_rest, extra in COURSES:
+        if "qualifies" in extra:
+            page = pages[slug]
+            page.qualifies_for = pages[extra["qualifies"]]
+            page.trainer_qualification_course = pages[extra["trainer_course"]]
+            page.save_revision().publish()
+    data = SOUTH_EAST_PROGRAMME
+    programme = _upsert(index, ProgrammePage, data["slug"], {
+        "title": data["title"], "summary": data["summary"], "summary_en": data["summary_en"],
+        "provider": Provider.objects.get(name="Kagu-Eesti koolituskonsortsium"), "funding": "Euroopa Sotsiaalfond+",
+    }, {"eligible_counties": County.objects.filter(name__in=SOUTH_EAST)})
+    programme.parts.all().delete()
+    for order, (kind, course_slug, title, hours, counts) in enumerate(data["parts"]):
+        ProgrammePart.objects.create(page=programme, sort_order=order, kind=kind,
+                                     course=pages.get(course_slug) if course_slug else None, title=title,
+                                     academic_hours=hours, counts_towards_total=counts)
+    programme.save_revision().publish()
+    pages[data["slug"]] = programme
+    if stdout:
+        stdout.write(f"Demo pages: {len(pages)} courses and programmes under {index.url}")
+    return pages

@@ -1,0 +1,293 @@
+"""Page types: the home page, the catalogue, a course, and a programme made of parts."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .blocks import BaseStreamBlock
+
+HOURS_VALIDATORS = [MinValueValidator(Decimal("0.5"), message=_("Academic hours must be positive."))]
+
+
+class CourseFormat(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class CourseLanguage(models.TextChoices):
+    ESTONIAN = "et", _("Estonian")
+    ENGLISH = "en", _("English")
+    RUSSIAN = "ru", _("Russian")
+
+
+class BilingualSummaryMixin(models.Model):
+    """Content is written in Estonian; an English summary serves English-speaking visitors."""
+
+    summary = models.TextField(_("summary"), help_text=_("Two or three sentences in Estonian, shown in the catalogue."))
+    summary_en = models.TextField(_("summary in English"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def localized_summary(self) -> str:
+        if get_language() == "en" and self.summary_en:
+            return self.summary_en
+        return self.summary
+
+
+class HomePage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CourseIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["featured"] = (
+            Page.objects.live().public().type(CoursePage, ProgrammePage).specific().order_by("path")[:12]
+        )
+        return context
+
+
+class CourseIndexPage(Page):
+    """The catalogue of courses and programmes."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["courses.HomePage"]
+    subpage_types = ["courses.CoursePage", "courses.ProgrammePage"]
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["items"] = self.get_children().live().public().specific()
+        return context
+
+
+class CoursePageForm(WagtailAdminPageForm):
+    def clean(self):
+        cleaned = super().clean()
+        qualifies_for = cleaned.get("qualifies_for")
+        if qualifies_for is not None and self.instance.pk and qualifies_for.pk == self.instance.pk:
+            self.add_error("qualifies_for", _("A course cannot qualify trainers for itself."))
+        return cleaned
+
+
+class CoursePage(BilingualSummaryMixin, Page):
+    """One training: what a specialist needs to decide whether to enroll."""
+
+    goals = RichTextField(_("goals"), blank=True, features=["bold", "italic", "link", "ul", "ol"])
+    outcomes = RichTextField(_("expected outcomes"), blank=True, features=["bold", "italic", "link", "ul", "ol"])
+    topics = ParentalManyToManyField("courses.Topic", blank=True, related_name="courses", verbose_name=_("topics"))
+    target_groups = ParentalManyToManyField("courses.TargetGroup", blank=True, related_name="courses",
+                                            verbose_name=_("target groups"))
+    academic_hours = models.DecimalField(_("academic hours"), max_digits=6, decimal_places=1,
+                                         validators=HOURS_VALIDATORS,
+                                         help_text=_("One academic hour is 45 minutes."))
+    format = models.CharField(_("format"), max_length=16, choices=CourseFormat.choices, default=CourseFormat.IN_PERSON)
+    language = models.CharField(_("language"), max_length=8, choices=CourseLanguage.choices,
+                                default=CourseLanguage.ESTONIAN)
+    provider = models.ForeignKey("courses.Provider", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="courses", verbose_name=_("provider"))
+    funding = models.CharField(_("funding"), max_length=200, blank=True,
+                               help_text=_("For example: European Social Fund+ and the state budget."))
+    funding_share = models.PositiveSmallIntegerField(
+        _("funding share (%)"), null=True, blank=True, validators=[MaxValueValidator(100)],
+        help_text=_("The share of the cost that the funder covers, in per cent."))
+    prerequisites = RichTextField(_("prerequisites"), blank=True, features=["bold", "italic", "link", "ul"])
+    certificate_text = models.TextField(_("what the certificate says"), blank=True)
+    eligible_counties = ParentalManyToManyField(
+        "accounts.County", blank=True, related_name="+", verbose_name=_("open to counties"),
+        help_text=_("Leave empty when specialists from every county may enroll."))
+    completion_min_percent = models.PositiveSmallIntegerField(
+        _("attendance needed to complete (%)"), default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Share of the course's academic hours a participant must attend."))
+    qualifies_for = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="qualifying_courses",
+        verbose_name=_("qualifies graduates to train"),
+        help_text=_("Completing this course makes the graduate a certified trainer of the chosen course."))
+    qualification_validity_months = models.PositiveSmallIntegerField(
+        _("qualification valid for (months)"), default=36, validators=[MinValueValidator(1)])
+    requires_qualified_trainers = models.BooleanField(
+        _("only qualified trainers may teach"), default=False,
+        help_text=_("Cohorts of this course can only be given trainers with a valid qualification."))
+    trainer_qualification_course = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("trainers must be qualified for"),
+        help_text=_("Leave empty when trainers must be qualified for this course itself."))
+    ask_dietary_needs = models.BooleanField(_("ask for dietary needs"), default=False)
+    ask_accessibility_needs = models.BooleanField(_("ask for accessibility needs"), default=True)
+    ask_supervisor = models.BooleanField(_("ask for the supervisor's name and e-mail"), default=False)
+    body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
+
+    base_form_class = CoursePageForm
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types: list[str] = []
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("summary"), FieldPanel("summary_en")], heading=_("Summary")),
+        MultiFieldPanel([FieldPanel("goals"), FieldPanel("outcomes"), FieldPanel("prerequisites")],
+                        heading=_("Goals and outcomes")),
+        MultiFieldPanel([
+            FieldRowPanel([FieldPanel("academic_hours"), FieldPanel("format"), FieldPanel("language")]),
+            FieldPanel("topics"), FieldPanel("target_groups"), FieldPanel("eligible_counties"),
+        ], heading=_("Facts")),
+        MultiFieldPanel([FieldPanel("provider"), FieldPanel("funding"), FieldPanel("funding_share")],
+                        heading=_("Provider and funding")),
+        MultiFieldPanel([
+            FieldPanel("completion_min_percent"), FieldPanel("certificate_text"),
+            FieldPanel("qualifies_for"), FieldPanel("qualification_validity_months"),
+            FieldPanel("requires_qualified_trainers"), FieldPanel("trainer_qualification_course"),
+        ], heading=_("Completion, certificate and trainer qualification")),
+        MultiFieldPanel([FieldPanel("ask_dietary_needs"), FieldPanel("ask_accessibility_needs"),
+                         FieldPanel("ask_supervisor")], heading=_("Sign-up questions")),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"), index.SearchField("summary_en"), index.SearchField("goals"),
+        index.SearchField("outcomes"), index.SearchField("body"),
+        index.FilterField("format"), index.FilterField("language"),
+    ]
+    api_fields = [
+        APIField("summary"), APIField("summary_en"), APIField("academic_hours"), APIField("format"),
+        APIField("language"), APIField("funding"), APIField("funding_share"),
+    ]
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    @property
+    def trainer_course(self) -> "CoursePage":
+        """The course a trainer must be qualified for to teach this one."""
+        return self.trainer_qualification_course or self
+
+
+class ProgrammePageForm(WagtailAdminPageForm):
+    def clean(self):
+        cleaned = super().clean()
+        parts = self.formsets.get("parts")
+        if parts is not None:
+            kept = [f for f in parts.forms if f.has_changed() or f.instance.pk]
+            kept = [f for f in kept if not (parts.can_delete and parts._should_delete_form(f))]
+            if not kept:
+                raise ValidationError(_("A programme needs at least one part."))
+        return cleaned
+
+
+class ProgrammePage(BilingualSummaryMixin, Page):
+    """A programme made of courses and other activities, each with its academic hours."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+    eligible_counties = ParentalManyToManyField(
+        "accounts.County", blank=True, related_name="+", verbose_name=_("open to counties"),
+        help_text=_("Leave empty when specialists from every county may take part."))
+    provider = models.ForeignKey("courses.Provider", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="programmes", verbose_name=_("provider"))
+    funding = models.CharField(_("funding"), max_length=200, blank=True)
+    body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
+
+    base_form_class = ProgrammePageForm
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types: list[str] = []
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("summary"), FieldPanel("summary_en"), FieldPanel("intro")],
+                        heading=_("Summary")),
+        MultiFieldPanel([FieldPanel("eligible_counties"), FieldPanel("provider"), FieldPanel("funding")],
+                        heading=_("Facts")),
+        InlinePanel("parts", label=_("Parts"), min_num=1,
+                    help_text=_("The courses and other activities of the programme, in order.")),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"), index.SearchField("summary_en"), index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+    api_fields = [APIField("summary"), APIField("summary_en"), APIField("total_hours")]
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    @property
+    def total_hours(self) -> Decimal:
+        return sum((part.hours for part in self.parts.all()), Decimal("0"))
+
+
+class PartKind(models.TextChoices):
+    COURSE = "course", _("Course")
+    INFO_SEMINAR = "info_seminar", _("Info seminar")
+    COUNSELLING = "counselling", _("Counselling")
+    STUDY_TRIP = "study_trip", _("Study trip")
+    SERVICE_DESIGN = "service_design", _("Service design")
+    OTHER = "other", _("Other activity")
+
+
+class ProgrammePart(Orderable):
+    """One part of a programme: a course (its hours by default) or another activity."""
+
+    page = ParentalKey(ProgrammePage, on_delete=models.CASCADE, related_name="parts")
+    kind = models.CharField(_("kind"), max_length=20, choices=PartKind.choices, default=PartKind.COURSE)
+    course = models.ForeignKey(CoursePage, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="programme_parts", verbose_name=_("course"))
+    title = models.CharField(_("title"), max_length=200, blank=True,
+                             help_text=_("Required for activities that are not courses."))
+    academic_hours = models.DecimalField(_("academic hours"), max_digits=6, decimal_places=1, null=True,
+                                         blank=True, validators=HOURS_VALIDATORS,
+                                         help_text=_("Leave empty for a course to use the course's hours."))
+    description = models.TextField(_("description"), blank=True)
+    counts_towards_total = models.BooleanField(
+        _("counts towards the programme's academic hours"), default=True)
+
+    panels = [FieldPanel("kind"), FieldPanel("course"), FieldPanel("title"), FieldPanel("academic_hours"),
+              FieldPanel("counts_towards_total"), FieldPanel("description")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("programme part")
+        verbose_name_plural = _("programme parts")
+
+    def clean(self):
+        if self.kind == PartKind.COURSE and not self.course_id:
+            raise ValidationError({"course": _("Choose the course for a course part.")})
+        if self.kind != PartKind.COURSE and not self.title:
+            raise ValidationError({"title": _("Give the activity a title.")})
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        return self.course.title if self.course_id else ""
+
+    @property
+    def hours(self) -> Decimal:
+        if not self.counts_towards_total:
+            return Decimal("0")
+        if self.academic_hours is not None:
+            return self.academic_hours
+        if self.course_id:
+            return self.course.academic_hours
+        return Decimal("0")

@@ -1,0 +1,208 @@
+"""Cohorts (scheduled runs of a course), their sessions, enrollments with history, and attendance.
+
+Models hold data and constraints only; every state change goes through enrollment/services.py.
+"""
+
+import uuid
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+ACADEMIC_HOUR_MINUTES = 45
+
+
+class CohortStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    OPEN = "open", _("Open for registration")
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class EnrollmentPolicy(models.TextChoices):
+    OPEN = "open", _("Open: first come, first served")
+    APPROVAL = "approval", _("Needs a coordinator's approval")
+
+
+class Cohort(models.Model):
+    """One scheduled run of a course with its own capacity, trainers and registration window."""
+
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.PROTECT, related_name="cohorts",
+                               verbose_name=_("course"))
+    code = models.SlugField(_("code"), max_length=50, unique=True,
+                            help_text=_("A short unique code, for example GBG-2026-TARTU."))
+    title = models.CharField(_("title"), max_length=200, blank=True,
+                             help_text=_("Optional, e.g. the town or season; the course title is shown first."))
+    capacity = models.PositiveIntegerField(_("capacity"), help_text=_("Number of places."))
+    registration_opens = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    policy = models.CharField(_("enrollment policy"), max_length=16, choices=EnrollmentPolicy.choices,
+                              default=EnrollmentPolicy.OPEN)
+    eligible_counties = models.ManyToManyField("accounts.County", blank=True, related_name="+",
+                                               verbose_name=_("open to counties"),
+                                               help_text=_("Empty: every county."))
+    eligible_professions = models.JSONField(_("open to professions"), default=list, blank=True,
+                                            help_text=_("Empty: every profession."))
+    prerequisite_courses = models.ManyToManyField("courses.CoursePage", blank=True, related_name="+",
+                                                  verbose_name=_("courses to complete first"))
+    cancellation_cutoff_hours = models.PositiveIntegerField(
+        _("cancellation cut-off (hours before start)"), default=48,
+        help_text=_("Participants may cancel themselves until this many hours before the first session."))
+    offer_hours = models.PositiveIntegerField(
+        _("hours to answer an offered place"), default=48)
+    trainers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="taught_cohorts",
+                                      verbose_name=_("trainers"))
+    status = models.CharField(_("status"), max_length=16, choices=CohortStatus.choices,
+                              default=CohortStatus.OPEN)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gte=0), name="cohort_capacity_not_negative"),
+            models.CheckConstraint(
+                condition=Q(registration_closes__isnull=True) | Q(registration_opens__isnull=True)
+                | Q(registration_closes__gt=models.F("registration_opens")),
+                name="cohort_registration_closes_after_opens",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.course.title} · {self.title or self.code}"
+
+    def clean(self):
+        if self.registration_opens and self.registration_closes and self.registration_closes <= self.registration_opens:
+            raise ValidationError({"registration_closes": _("Registration must close after it opens.")})
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Session(models.Model):
+    """A dated meeting of a cohort, in person at a venue or online."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("cohort"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    venue = models.ForeignKey("courses.Venue", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="sessions", verbose_name=_("venue"))
+    online_url = models.URLField(_("online meeting link"), blank=True)
+    academic_hours_override = models.DecimalField(
+        _("academic hours"), max_digits=5, decimal_places=1, null=True, blank=True,
+        help_text=_("Leave empty to count from the times (45 minutes each)."))
+    mandatory = models.BooleanField(_("attendance mandatory"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=SessionStatus.choices,
+                              default=SessionStatus.SCHEDULED)
+    uid = models.UUIDField(_("calendar identifier"), default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_starts"),
+        ]
+        indexes = [models.Index(fields=["starts_at"])]
+
+    def __str__(self):
+        return self.title or f"{self.cohort} {self.starts_at:%Y-%m-%d}"
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("A session must end after it starts.")})
+
+    @property
+    def academic_hours(self) -> Decimal:
+        if self.academic_hours_override is not None:
+            return self.academic_hours_override
+        minutes = Decimal((self.ends_at - self.starts_at).total_seconds()) / 60
+        return (minutes / ACADEMIC_HOUR_MINUTES).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+class EnrollmentStatus(models.TextChoices):
+    PENDING = "pending", _("Pending approval")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("Wait-listed")
+    OFFERED = "offered", _("Place offered")
+    CANCELLED = "cancelled", _("Cancelled")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Offer expired")
+    REJECTED = "rejected", _("Rejected")
+    COMPLETED = "completed", _("Completed")
+    NOT_COMPLETED = "not_completed", _("Not completed")
+
+
+# Statuses that hold or wait for a place; one such enrollment per user and cohort.
+ACTIVE_STATUSES = (
+    EnrollmentStatus.PENDING, EnrollmentStatus.CONFIRMED, EnrollmentStatus.WAITLISTED,
+    EnrollmentStatus.OFFERED, EnrollmentStatus.COMPLETED, EnrollmentStatus.NOT_COMPLETED,
+)
+# Statuses that occupy one of the cohort's places.
+SEAT_STATUSES = (EnrollmentStatus.CONFIRMED, EnrollmentStatus.OFFERED, EnrollmentStatus.COMPLETED,
+                 EnrollmentStatus.NOT_COMPLETED)
+
+
+class Enrollment(models.Model):
+    """A person's place (or wish for one) in a cohort."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrollments",
+                             verbose_name=_("participant"))
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("cohort"))
+    status = models.CharField(_("status"), max_length=16, choices=EnrollmentStatus.choices)
+    answers = models.JSONField(_("answers to sign-up questions"), default=dict, blank=True)
+    waitlist_joined_at = models.DateTimeField(_("joined the waitlist"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "cohort"], condition=Q(status__in=[s.value for s in ACTIVE_STATUSES]),
+                name="one_active_enrollment_per_user_and_cohort",
+            ),
+        ]
+        indexes = [models.Index(fields=["cohort", "status"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.cohort} · {self.get_status_display()}"
+
+
+class EnrollmentEvent(models.Model):
+    """Append-only history of every status change of an enrollment: who, when, from, to, why."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    from_status = models.CharField(_("from"), max_length=16, blank=True)
+    to_status = models.CharField(_("to"), max_length=16)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("enrollment history entry")
+        verbose_name_plural = _("enrollment history")
+        ordering = ["at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Enrollment history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Enrollment history is append-only.")

@@ -1,0 +1,130 @@
+"""Shared fixtures: the page tree, PostgreSQL-only tests, and a real browser (Debian's Chromium)."""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` need row locks and real concurrency; on SQLite they are skipped, with the reason."""
+    from django.conf import settings
+
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://...)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def site_tree(db):
+    """Home page (the default site's root) and the catalogue page."""
+    home = factories.home_page()
+    return {"home": home, "catalogue": factories.catalogue_page()}
+
+
+@pytest.fixture
+def specialist(db):
+    return factories.UserFactory(full_name="Mari Mägi", profile__municipality="Võru vald")
+
+
+@pytest.fixture
+def trainer(db):
+    return factories.UserFactory(full_name="Tiit Tamm", groups=["Trainers"])
+
+
+@pytest.fixture
+def coordinator(db):
+    return factories.UserFactory(full_name="Kadri Koordinaator", groups=["Coordinators"])
+
+
+# --- browser -------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def _playwright():
+    from playwright.sync_api import sync_playwright
+
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.fail(f"Browser tests need Debian's Chromium at {CHROMIUM}: `make test` installs it as root "
+                    "(apt-get install chromium).")
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    browser = _playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def browser_page(browser, live_server):
+    """A fresh browser tab (desktop size) with the live server as base URL."""
+    context = browser.new_context(base_url=live_server.url, locale="et-EE", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A fresh browser tab sized and touch-enabled like a phone."""
+    context = browser.new_context(base_url=live_server.url, locale="et-EE", viewport={"width": 390, "height": 844},
+                                  is_mobile=True, has_touch=True, device_scale_factor=2)
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core (from the npm registry, see package.json) in the page; return WCAG 2.1 A/AA violations."""
+    script = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():
+        pytest.fail("axe-core is missing: run `npm install` (make test does).")
+    page.add_script_tag(content=script.read_text())
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                          nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+        }"""
+    )
+    return result
+
+
+@pytest.fixture
+def assert_accessible():
+    def check(page):
+        violations = axe_violations(page)
+        assert violations == [], json.dumps(violations, indent=2, ensure_ascii=False)
+
+    return check
+
+
+def login(page, email: str, password: str = factories.PASSWORD) -> None:
+    """Log in through the real allauth form."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
