@@ -206,3 +206,6 @@ class EnrollmentEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Enrollment history is append-only.")
+
+
+from .attendance.models import *  # noqa: E402,F401,F403  (attendance lives in its own module)

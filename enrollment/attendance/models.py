@@ -1,0 +1,1 @@
+"""Attendance models (attendance issue); imported by enrollment/models.py so Django registers them."""
