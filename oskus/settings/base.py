@@ -26,12 +26,13 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    # Project apps first so their templates override third-party ones.
-    "accounts",
-    "courses",
-    "enrollment",
-    "certificates",
+    # Project apps first so their templates override third-party ones; higher layers before lower ones,
+    # so that a higher app can fill a template slot a lower one leaves (courses/includes/cohorts_slot.html).
     "oskus",
+    "certificates",
+    "enrollment",
+    "courses",
+    "accounts",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
