@@ -54,7 +54,8 @@ demo: venv compilemessages
 run: system-deps-run venv demo
 	@echo "Serving http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@$(BIN)/python manage.py db_worker >/dev/null 2>&1 & worker=$$!; \
-	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	$(BIN)/python manage.py sweep --loop 300 >/dev/null 2>&1 & sweeper=$$!; \
+	trap "kill $$worker $$sweeper 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 worker: venv

@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class CertificatesConfig(AppConfig):
     name = "certificates"
     verbose_name = _("Certificates")
+
+    def ready(self):
+        from enrollment import signals
+
+        from . import receivers
+
+        signals.enrollment_completed.connect(receivers.on_enrollment_completed,
+                                             dispatch_uid="certificates.enrollment_completed")
+        signals.cohort_finished.connect(receivers.on_cohort_finished, dispatch_uid="certificates.cohort_finished")
+        validate = getattr(signals, "cohort_trainers_validate", None)
+        if validate is not None:
+            validate.connect(receivers.on_cohort_trainers_validate, dispatch_uid="certificates.trainers_validate")

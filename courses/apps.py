@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate, post_save
+
+        from . import caching
+        from .pages import CourseIndexPage
+        from .permissions import ensure_after_migrate, ensure_on_new_index
+
+        caching.connect_signals()
+        post_migrate.connect(ensure_after_migrate, dispatch_uid="courses.coordinator_page_permissions")
+        post_save.connect(ensure_on_new_index, sender=CourseIndexPage, dispatch_uid="courses.new_index_permissions")

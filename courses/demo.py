@@ -2,13 +2,15 @@
 
 from decimal import Decimal
 
+from django.utils.html import escape
 from django.utils.text import slugify
 from wagtail.models import Page, Site
 
 from accounts.models import County
 
-from .pages import CourseIndexPage, CoursePage, HomePage, PartKind, ProgrammePage, ProgrammePart
-from .snippets import Provider, TargetGroup, Topic
+from .pages import CourseFormat, CourseIndexPage, CoursePage, HomePage, PartKind, ProgrammePage, ProgrammePart
+from .permissions import ensure_coordinator_page_permissions
+from .snippets import Provider, TargetGroup, Topic, Venue
 
 SOUTH_EAST = ["Põlva maakond", "Valga maakond", "Võru maakond"]
 
@@ -23,10 +25,80 @@ TARGET_GROUPS = [
     ("Ohvriabi töötajad", "Victim-support workers"), ("Perekeskuste töötajad", "Family-centre staff"),
 ]
 PROVIDERS = [
-    ("Sotsiaalkindlustusamet", "https://sotsiaalkindlustusamet.ee"),
-    ("Tervise Arengu Instituut", "https://www.tai.ee"),
-    ("Kagu-Eesti koolituskonsortsium", ""),
+    ("Sotsiaalkindlustusamet", "https://sotsiaalkindlustusamet.ee", "info@sotsiaalkindlustusamet.ee", "+372 612 1360"),
+    ("Tervise Arengu Instituut", "https://www.tai.ee", "info@tai.ee", "+372 659 3900"),
+    ("Kagu-Eesti koolituskonsortsium", "", "koolitus@kagu-eesti.example.ee", ""),
 ]
+VENUES = [
+    ("Võru Kultuurimaja Kannel", "Liiva 13, Võru", "Võru maakond",
+     "Astmeteta sissepääs, lift teisele korrusele, induktsioonsilmus saalis."),
+    ("Põlva Kultuuri- ja Huvikeskus", "Kesk 15, Põlva", "Põlva maakond", "Astmeteta sissepääs, invaparkimine."),
+    ("Sotsiaalkindlustusameti koolitusruum", "Endla 8, Tallinn", "Harju maakond",
+     "Lift, ligipääsetav tualett, parkimine tänaval."),
+]
+ESF_FUNDING = "Euroopa Sotsiaalfond+ (ESF+) ja riigieelarve"
+ESF_SHARE = 85
+
+# Goals, expected outcomes and further facts per course slug (Estonian; the summary has an English version).
+DETAILS = {
+    "eakate-vaimne-tervis": {
+        "goals": ["märgata eaka inimese depressiooni, ärevust ja mälu muutusi",
+                  "toetada eakat ja tema lähedasi ning suunata vajadusel abi juurde"],
+        "outcomes": ["osaleja tunneb ära vaimse tervise muutuste esmased märgid",
+                     "osaleja oskab koostada koos eakaga toetusplaani"],
+    },
+    "nutikad-abivahendid-ja-it": {
+        "goals": ["tutvuda nutikate abivahendite ja kaugteenustega"],
+        "outcomes": ["osaleja oskab soovitada sobivat abivahendit ja kaugteenust"],
+        "format": CourseFormat.HYBRID,
+    },
+    "sõltuvusained-ja-sõltuvusega-inimesed": {
+        "goals": ["mõista sõltuvuse kujunemist ja märgata seda varakult", "harjutada motiveerivat intervjueerimist"],
+        "outcomes": ["osaleja oskab kasutada motiveeriva intervjueerimise põhivõtteid"],
+    },
+    "tõhus-meeskonna-ja-muudatuste-juhtimine": {
+        "goals": ["juhtida meeskonda muutuste ajal", "ennetada töötajate läbipõlemist"],
+        "outcomes": ["osaleja koostab oma osakonna muudatuste kava"],
+    },
+    "hea-käitumise-mäng-õpetajatele": {
+        "goals": ["õppida kasutama Hea Käitumise Mängu oma klassis"],
+        "outcomes": ["õpetaja rakendab mängu klassis ja saab mentorilt tagasisidet"],
+        "prerequisites": "Töötad 1.–6. klassi õpetajana.",
+    },
+    "hea-käitumise-mängu-koolitajate-koolitus": {
+        "goals": ["valmistada ette Hea Käitumise Mängu koolitajad"],
+        "outcomes": ["koolituse läbinu võib anda Hea Käitumise Mängu koolitust õpetajatele"],
+        "prerequisites": "Oled läbinud Hea Käitumise Mängu koolituse ja kasutanud mängu vähemalt ühe õppeaasta.",
+    },
+    "lähisuhtevägivalla-juhtumikorraldus": {
+        "goals": ["hinnata lähisuhtevägivalla riske", "korraldada juhtumit koos politsei ja ohvriabiga"],
+        "outcomes": ["osaleja oskab kasutada riskihindamise küsimustikku ja MARAC-i töökorda"],
+        "format": CourseFormat.ONLINE,
+    },
+    "maakondlik-turvavõrgustik": {
+        "goals": ["luua maakonnas toimiv laste turvalisuse võrgustik"],
+        "outcomes": ["osaleja teab, kuidas võrgustiku liikmed info jagamisel koostööd teevad"],
+    },
+    "turvavõrgustiku-koolitajate-koolitus": {
+        "goals": ["valmistada ette maakondliku turvavõrgustiku koolituse koolitajad"],
+        "outcomes": ["koolituse läbinu võib anda maakondliku turvavõrgustiku koolitust"],
+        "prerequisites": "Oled läbinud maakondliku turvavõrgustiku koolituse.",
+    },
+    "perepesa-perekeskuse-töötajatele": {
+        "goals": ["toetada peresid raseduse ajast lapse kooliminekuni",
+                  "koguda osalejatelt süstemaatiliselt tagasisidet ja kasutada seda teenuse arendamisel"],
+        "outcomes": ["perekeskuse töötaja oskab kavandada peredele sobivaid tegevusi",
+                     "osaleja kasutab pärast iga kohtumist tagasiside küsimustikku"],
+        "body": "Perepesa koolituses kogume igalt osalejalt pärast iga koolituspäeva süstemaatiliselt tagasisidet "
+                "ning arutame tulemusi järgmise päeva alguses. Sama tagasiside kogumise viisi õpid kasutama ka "
+                "oma perekeskuses.",
+    },
+    "lapsendaja-ja-kasupere-toetamine": {
+        "goals": ["mõista kiindumust ja trauma mõju lapsele"],
+        "outcomes": ["osaleja oskab pakkuda lapsendaja- ja kasuperele nende vajadustele vastavat tuge"],
+        "language": "et",
+    },
+}
 
 # slug, title, summary (et), summary (en), hours, topics, target groups, provider, counties, extra fields
 COURSES = [
@@ -75,8 +147,10 @@ COURSES = [
      [], {"qualifies": "maakondlik-turvavõrgustik", "requires_qualified_trainers": True,
           "trainer_course": "maakondlik-turvavõrgustik"}),
     ("perepesa-perekeskuse-töötajatele", "Perepesa: perekeskuse töötajate koolitus",
-     "Kohaliku omavalitsuse perekeskuse töötajatele: peredega töö raseduse ajast kuni lapse kooliminekuni.",
-     "For staff of municipal family centres: working with families from pregnancy to school age.",
+     "Kohaliku omavalitsuse perekeskuse töötajatele: peredega töö raseduse ajast kuni lapse kooliminekuni. "
+     "Koolituse käigus kogume osalejatelt süstemaatiliselt tagasisidet.",
+     "For staff of municipal family centres: working with families from pregnancy to school age, "
+     "with systematic participant feedback after every training day.",
      24, ["Perede toetamine"], ["Perekeskuste töötajad", "Sotsiaaltöötajad"], "Sotsiaalkindlustusamet", [], {}),
     ("lapsendaja-ja-kasupere-toetamine", "Lapsendajate ja kasuperede toetamine",
      "Lapsendaja- ja kasuperede toetamine: kiindumus, trauma ja perede vajadustele vastav tugi.",
@@ -110,8 +184,36 @@ def _snippets():
         Topic.objects.update_or_create(slug=slugify(name_en), defaults={"name": name, "name_en": name_en})
     for name, name_en in TARGET_GROUPS:
         TargetGroup.objects.update_or_create(slug=slugify(name_en), defaults={"name": name, "name_en": name_en})
-    for name, website in PROVIDERS:
-        Provider.objects.update_or_create(name=name, defaults={"website": website})
+    for name, website, email, phone in PROVIDERS:
+        Provider.objects.update_or_create(name=name, defaults={"website": website, "email": email, "phone": phone})
+    for name, address, county, notes in VENUES:
+        Venue.objects.update_or_create(name=name, defaults={"address": address, "accessibility_notes": notes,
+                                                            "county": County.objects.get(name=county)})
+
+
+def _html_list(items) -> str:
+    return "<ul>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>"
+
+
+def _details(slug: str, title: str, hours) -> dict:
+    details = DETAILS.get(slug, {})
+    fields = {
+        "goals": _html_list(details.get("goals", [])),
+        "outcomes": _html_list(details.get("outcomes", [])),
+        "prerequisites": f"<p>{escape(details['prerequisites'])}</p>" if details.get("prerequisites") else "",
+        "format": details.get("format", CourseFormat.IN_PERSON),
+        "language": details.get("language", "et"),
+        "certificate_text": f"Osales koolitusel „{title}“ mahus {hours} akadeemilist tundi.",
+    }
+    body = [("paragraph", f"<p>{escape(details['body'])}</p>")] if details.get("body") else []
+    body.append(("faq", {"heading": "Korduma kippuvad küsimused", "items": [
+        {"question": "Kas koolitus on osalejale tasuta?",
+         "answer": f"<p>Jah. Koolitust rahastab {ESF_FUNDING}; ESF+ osa on {ESF_SHARE}%.</p>"},
+        {"question": "Millal saan tunnistuse?",
+         "answer": "<p>Tunnistuse saad, kui oled osalenud vähemalt 80% akadeemilistest tundidest.</p>"},
+    ]}))
+    fields["body"] = body
+    return fields
 
 
 def _tree():
@@ -163,8 +265,9 @@ def load(stdout=None) -> dict[str, object]:
     for slug, title, summary, summary_en, hours, topics, groups, provider, counties, extra in COURSES:
         fields = {
             "title": title, "summary": summary, "summary_en": summary_en, "academic_hours": Decimal(hours),
-            "provider": Provider.objects.get(name=provider), "funding": "Euroopa Sotsiaalfond+",
-            "funding_share": 85, "requires_qualified_trainers": extra.get("requires_qualified_trainers", False),
+            "provider": Provider.objects.get(name=provider), "funding": ESF_FUNDING,
+            "funding_share": ESF_SHARE, "requires_qualified_trainers": extra.get("requires_qualified_trainers", False),
+            **_details(slug, title, hours),
         }
         m2m = {"topics": Topic.objects.filter(name__in=topics),
                "target_groups": TargetGroup.objects.filter(name__in=groups),
@@ -179,7 +282,10 @@ def load(stdout=None) -> dict[str, object]:
     data = SOUTH_EAST_PROGRAMME
     programme = _upsert(index, ProgrammePage, data["slug"], {
         "title": data["title"], "summary": data["summary"], "summary_en": data["summary_en"],
-        "provider": Provider.objects.get(name="Kagu-Eesti koolituskonsortsium"), "funding": "Euroopa Sotsiaalfond+",
+        "provider": Provider.objects.get(name="Kagu-Eesti koolituskonsortsium"), "funding": ESF_FUNDING,
+        "intro": "<p>Programm koosneb neljast 32-tunnisest teemakoolitusest (kokku 128 akadeemilist tundi). "
+                 "Neid toetavad infoseminarid, individuaalne ja grupinõustamine, kaks õppereisi ning "
+                 "teenusedisaini etapp, kus iga omavalitsus kavandab oma uue teenuse.</p>",
     }, {"eligible_counties": County.objects.filter(name__in=SOUTH_EAST)})
     programme.parts.all().delete()
     for order, (kind, course_slug, title, hours, counts) in enumerate(data["parts"]):
@@ -188,6 +294,7 @@ def load(stdout=None) -> dict[str, object]:
                                      academic_hours=hours, counts_towards_total=counts)
     programme.save_revision().publish()
     pages[data["slug"]] = programme
+    ensure_coordinator_page_permissions()
     if stdout:
         stdout.write(f"Demo pages: {len(pages)} courses and programmes under {index.url}")
     return pages

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from rest_framework.fields import CharField, ListField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -16,6 +17,12 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock
+
+
+def _names() -> ListField:
+    """A read-only list of names for the API (a fresh serializer field per API field)."""
+    return ListField(child=CharField(), read_only=True)
+
 
 HOURS_VALIDATORS = [MinValueValidator(Decimal("0.5"), message=_("Academic hours must be positive."))]
 
@@ -48,6 +55,21 @@ class BilingualSummaryMixin(models.Model):
         return self.summary
 
 
+class CachedPageMixin:
+    """Rendered pages of this type may be served from the anonymous page cache (courses/caching.py)."""
+
+    def serve(self, request, *args, **kwargs):
+        from .caching import mark_cacheable
+
+        response = super().serve(request, *args, **kwargs)
+        mark_cacheable(request, response)
+        return response
+
+
+def _absolute_url(page, request) -> str:
+    return page.get_full_url(request) or ""
+
+
 class HomePage(Page):
     intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
@@ -68,7 +90,7 @@ class HomePage(Page):
         return context
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(CachedPageMixin, Page):
     """The catalogue of courses and programmes."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -81,8 +103,28 @@ class CourseIndexPage(Page):
         verbose_name = _("course catalogue")
 
     def get_context(self, request, *args, **kwargs):
+        from .catalogue import FILTER_PARAMS, CatalogueFilterForm
+        from .selectors import catalogue_page
+        from .seo import meta_description
+
         context = super().get_context(request, *args, **kwargs)
-        context["items"] = self.get_children().live().public().specific()
+        form = CatalogueFilterForm(request.GET or None)
+        page_obj, items = catalogue_page(index=self, filters=form.filters(), page_number=request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        for name in list(query):
+            if name not in FILTER_PARAMS or not query.get(name):
+                query.pop(name)
+        context.update({
+            "filter_form": form,
+            "items": items,
+            "page_obj": page_obj,
+            "paginator": page_obj.paginator,
+            "filter_query": query.urlencode(),
+            "is_filtered": form.is_filtered,
+            "meta_description": meta_description(self, self.intro),
+            "canonical_url": _absolute_url(self, request),
+        })
         return context
 
 
@@ -95,7 +137,7 @@ class CoursePageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class CoursePage(BilingualSummaryMixin, Page):
+class CoursePage(CachedPageMixin, BilingualSummaryMixin, Page):
     """One training: what a specialist needs to decide whether to enroll."""
 
     goals = RichTextField(_("goals"), blank=True, features=["bold", "italic", "link", "ul", "ol"])
@@ -173,12 +215,49 @@ class CoursePage(BilingualSummaryMixin, Page):
     ]
     api_fields = [
         APIField("summary"), APIField("summary_en"), APIField("academic_hours"), APIField("format"),
-        APIField("language"), APIField("funding"), APIField("funding_share"),
+        APIField("language"), APIField("topic_names", serializer=_names()),
+        APIField("target_group_names", serializer=_names()), APIField("provider_name"),
+        APIField("eligible_county_names", serializer=_names()), APIField("funding"), APIField("funding_share"),
+        APIField("certificate_text"), APIField("qualifies_for_id"),
     ]
 
     class Meta:
         verbose_name = _("course")
         verbose_name_plural = _("courses")
+
+    @property
+    def topic_names(self) -> list[str]:
+        return [topic.name for topic in self.topics.all()]
+
+    @property
+    def target_group_names(self) -> list[str]:
+        return [group.name for group in self.target_groups.all()]
+
+    @property
+    def eligible_county_names(self) -> list[str]:
+        return [county.name for county in self.eligible_counties.all()]
+
+    @property
+    def provider_name(self) -> str:
+        return self.provider.name if self.provider_id else ""
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import cohort_facts
+        from .seo import course_json_ld, json_ld_script, meta_description
+
+        context = super().get_context(request, *args, **kwargs)
+        cohorts = cohort_facts(course_ids=[self.pk]).get(self.pk, [])
+        url = _absolute_url(self, request)
+        context.update({
+            "upcoming_cohorts": cohorts,
+            "topics": list(self.topics.all()),
+            "target_groups": list(self.target_groups.all()),
+            "counties": list(self.eligible_counties.all()),
+            "meta_description": meta_description(self),
+            "canonical_url": url,
+            "json_ld": json_ld_script(course_json_ld(self, url=url, cohorts=cohorts)),
+        })
+        return context
 
     @property
     def trainer_course(self) -> "CoursePage":
@@ -191,14 +270,14 @@ class ProgrammePageForm(WagtailAdminPageForm):
         cleaned = super().clean()
         parts = self.formsets.get("parts")
         if parts is not None:
-            kept = [f for f in parts.forms if f.has_changed() or f.instance.pk]
-            kept = [f for f in kept if not (parts.can_delete and parts._should_delete_form(f))]
+            kept = [f for f in parts.forms if (f.has_changed() or f.instance.pk)
+                    and not ("DELETE" in f.fields and f["DELETE"].value())]
             if not kept:
                 raise ValidationError(_("A programme needs at least one part."))
         return cleaned
 
 
-class ProgrammePage(BilingualSummaryMixin, Page):
+class ProgrammePage(CachedPageMixin, BilingualSummaryMixin, Page):
     """A programme made of courses and other activities, each with its academic hours."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -227,7 +306,9 @@ class ProgrammePage(BilingualSummaryMixin, Page):
         index.SearchField("summary"), index.SearchField("summary_en"), index.SearchField("intro"),
         index.SearchField("body"),
     ]
-    api_fields = [APIField("summary"), APIField("summary_en"), APIField("total_hours")]
+    api_fields = [APIField("summary"), APIField("summary_en"), APIField("total_hours"),
+                  APIField("provider_name"), APIField("eligible_county_names", serializer=_names()),
+                  APIField("funding")]
 
     class Meta:
         verbose_name = _("programme")
@@ -235,7 +316,34 @@ class ProgrammePage(BilingualSummaryMixin, Page):
 
     @property
     def total_hours(self) -> Decimal:
+        """The programme's academic hours: the sum of the hours of the parts that count towards it."""
         return sum((part.hours for part in self.parts.all()), Decimal("0"))
+
+    @property
+    def provider_name(self) -> str:
+        return self.provider.name if self.provider_id else ""
+
+    @property
+    def eligible_county_names(self) -> list[str]:
+        return [county.name for county in self.eligible_counties.all()]
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import programme_parts
+        from .seo import json_ld_script, meta_description, programme_json_ld
+
+        context = super().get_context(request, *args, **kwargs)
+        parts = programme_parts(programme=self)
+        total = sum((part.hours for part in parts), Decimal("0"))
+        url = _absolute_url(self, request)
+        context.update({
+            "parts": parts,
+            "total_hours": total,
+            "counties": list(self.eligible_counties.all()),
+            "meta_description": meta_description(self),
+            "canonical_url": url,
+            "json_ld": json_ld_script(programme_json_ld(self, url=url, total_hours=total)),
+        })
+        return context
 
 
 class PartKind(models.TextChoices):

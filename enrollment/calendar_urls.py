@@ -1,3 +1,14 @@
-from django.urls import path  # noqa: F401
+"""Calendar URLs: downloads, the personal feed, and its settings page."""
 
-urlpatterns: list = []
+from django.urls import path, re_path
+
+from . import calendar_views
+
+urlpatterns = [
+    path("calendar/settings/", calendar_views.calendar_settings, name="calendar_settings"),
+    path("calendar/cohort/<slug:code>.ics", calendar_views.cohort_ics, name="cohort_ics"),
+    path("calendar/session/<uuid:uid>.ics", calendar_views.session_ics, name="session_ics"),
+    # Only live tokens can match: a revoked one contains a "." (see calendar_services).
+    re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,64})\.ics$", calendar_views.personal_feed_view,
+            name="personal_feed"),
+]

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 ACADEMIC_HOUR_MINUTES = 45
 
@@ -28,7 +30,7 @@ class EnrollmentPolicy(models.TextChoices):
     APPROVAL = "approval", _("Needs a coordinator's approval")
 
 
-class Cohort(models.Model):
+class Cohort(ClusterableModel):
     """One scheduled run of a course with its own capacity, trainers and registration window."""
 
     course = models.ForeignKey("courses.CoursePage", on_delete=models.PROTECT, related_name="cohorts",
@@ -90,7 +92,8 @@ class SessionStatus(models.TextChoices):
 class Session(models.Model):
     """A dated meeting of a cohort, in person at a venue or online."""
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("cohort"))
+    # A ParentalKey so that the Wagtail admin can edit sessions inline on the cohort (InlinePanel).
+    cohort = ParentalKey(Cohort, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("cohort"))
     title = models.CharField(_("title"), max_length=200, blank=True)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
@@ -164,6 +167,9 @@ class Enrollment(models.Model):
     answers = models.JSONField(_("answers to sign-up questions"), default=dict, blank=True)
     waitlist_joined_at = models.DateTimeField(_("joined the waitlist"), null=True, blank=True)
     offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
+    language = models.CharField(_("language for e-mails"), max_length=8, default="et",
+                                help_text=_("The language the participant used when enrolling."))
+    reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 

@@ -28,6 +28,29 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by flushing the database, which also removes what migrations loaded
+    (municipalities, Wagtail's root page, permissions). Put it back at once, so that whichever test runs
+    next on this worker (xdist distributes whole files, not ordered by kind) finds the usual database."""
+    yield
+    # After the last test the test database is already destroyed (nextitem is None): nothing to restore.
+    if nextitem is not None and _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        from tests.base_data import ensure_base_data
+
+        with item.config.stash[blocking_manager_key].unblock():
+            ensure_base_data()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters and cached pages must not leak from one test into the next."""

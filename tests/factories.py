@@ -199,3 +199,36 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     cohort = factory.SubFactory(CohortFactory)
     status = EnrollmentStatus.CONFIRMED
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    """A mark written directly (tests of the rules use enrollment.attendance.services.attendance_mark)."""
+
+    class Meta:
+        model = "enrollment.Attendance"
+
+    enrollment = factory.SubFactory(EnrollmentFactory)
+    session = factory.SubFactory(SessionFactory, cohort=factory.SelfAttribute("..enrollment.cohort"))
+    status = "present"
+    minutes_missed = 0
+    marked_at = factory.LazyFunction(timezone.now)
+
+
+# --- certificates (appended by the certificates engineer) ---------------------------------------
+
+class TrainerQualificationFactory(factory.django.DjangoModelFactory):
+    """A qualification written directly (lineage via source_trainers=[...]); services grant them in real life."""
+
+    class Meta:
+        model = "certificates.TrainerQualification"
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    course = factory.SubFactory(CoursePageFactory)
+    granted_at = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+    valid_until = factory.LazyAttribute(lambda o: o.granted_at + dt.timedelta(days=3 * 365))
+
+    @factory.post_generation
+    def source_trainers(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.source_trainers.set(extracted)

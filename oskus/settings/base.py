@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: serves cached catalogue/course/programme pages to anonymous visitors (see courses/caching.py).
+    "courses.caching.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "oskus.urls"
@@ -197,6 +199,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Background work: django-tasks with the database backend; `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
+# Anonymous page cache of the catalogue, course and programme pages (courses/caching.py).
+OSKUS_PAGE_CACHE = env_bool("PAGE_CACHE", True)
+OSKUS_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+
 WAGTAIL_SITE_NAME = "Oskus"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 SITE_URL = WAGTAILADMIN_BASE_URL
@@ -215,3 +221,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+
+# Attendance (enrollment/attendance): marks lock this many days after a session; coordinators can still correct
+# them with a reason. The worker closes a cohort (computes completion) once its last session is this old.
+ATTENDANCE_LOCK_DAYS = int(os.environ.get("ATTENDANCE_LOCK_DAYS", "7"))
+ATTENDANCE_CHECKIN_OPENS_MINUTES = 30  # self check-in opens this long before a session starts
+ATTENDANCE_CHECKIN_ROTATE_SECONDS = 60  # a new check-in code every minute (each valid for two)

@@ -16,3 +16,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", "/tmp/oskus-test-media")
+# The locmem cache outlives each test's rolled-back database; tests of the page cache switch it on.
+OSKUS_PAGE_CACHE = False

@@ -11,7 +11,7 @@ from courses import demo as courses_demo
 def _optional_loaders():
     """Apps above courses add their own demo data; each module has a load(stdout) function."""
     loaders = []
-    for module_name in ("enrollment.demo", "certificates.demo"):
+    for module_name in ("enrollment.demo", "enrollment.attendance.demo", "certificates.demo"):
         try:
             module = __import__(module_name, fromlist=["load"])
         except ModuleNotFoundError:

@@ -1,0 +1,183 @@
+"""Benchmark: anonymous catalogue, course and programme pages against a bare Django view.
+
+gunicorn (2 workers) on loopback with production settings (bench/settings.py adds only a bare view),
+PostgreSQL (database `oskus_bench`, dropped and recreated), Redis as the shared cache, demo data scaled
+to 500 courses and 2,000 cohorts (bench/loader.py), wrk as the load generator. One line per page:
+
+    page=<name> rps=… p50_ms=… p99_ms=… ratio_to_bare=…
+
+Add pages by appending `PageSpec`s to PAGES (name, URL factory, optional log-in cookie factory, method, body).
+Usage: `.venv/bin/python bench/pages.py [--duration 10] [--only catalogue,course]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (  # noqa: E402
+    PYTHON,
+    Context,
+    PageSpec,
+    bench_env,
+    existing_database,
+    fresh_database,
+    run,
+    start_gunicorn,
+    start_redis,
+    stop,
+    wrk,
+)
+
+LOAD = """
+from bench.loader import load
+from courses.pages import CourseIndexPage, CoursePage, ProgrammePage
+cohort_model = CoursePage.cohorts.field.model
+counts = load() if LOAD_DATA else {"courses": CoursePage.objects.count(), "cohorts": cohort_model.objects.count()}
+index = CourseIndexPage.objects.first()
+course = CoursePage.objects.filter(cohorts__isnull=False).order_by("pk").first()
+programme = ProgrammePage.objects.first()
+result = {**counts, "catalogue": index.url, "course": course.url, "programme": programme.url,
+          "catalogue_filtered": index.url + "?free=on&format=in_person&page=2"}
+"""
+
+# --- enrollment: "My trainings" (a person with 15 enrollments) and the enroll POST (a fresh user per request) ---
+ENROLL_USERS = 6000
+CSRF = "c" * 32  # the CSRF cookie holds the secret; the X-CSRFToken header may carry it unmasked
+
+MY_TRAININGS = """
+import datetime as dt
+from django.urls import reverse
+from django.utils import timezone
+from accounts.models import User
+from enrollment.models import Cohort, Enrollment, EnrollmentEvent
+user, _ = User.objects.get_or_create(email="bench-mine@example.ee", defaults={"full_name": "Mari Mägi"})
+for cohort in Cohort.objects.filter(code__startswith="bench-").order_by("pk")[:15]:
+    e, made = Enrollment.objects.get_or_create(user=user, cohort=cohort, defaults={"status": "confirmed"})
+    if made:
+        EnrollmentEvent.objects.create(enrollment=e, from_status="", to_status="confirmed")
+result = {"url": reverse("my_trainings")}
+"""
+
+ENROLL = f"""
+import datetime as dt, secrets
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session as HttpSession
+from django.urls import reverse
+from django.utils import timezone
+from accounts.models import Profile, User
+from courses.pages import CoursePage
+from enrollment.models import Cohort, Session
+emails = [f"bench-enroll{{n}}@example.ee" for n in range({ENROLL_USERS})]
+have = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+User.objects.bulk_create([User(email=e, full_name="Bench", password="!") for e in emails if e not in have])
+users = list(User.objects.filter(email__in=emails))
+with_profile = set(Profile.objects.filter(user__in=users).values_list("user_id", flat=True))
+Profile.objects.bulk_create([Profile(user=u) for u in users if u.pk not in with_profile])
+now = timezone.now()
+course = CoursePage.objects.filter(eligible_counties__isnull=True).order_by("pk").first()
+cohort = Cohort.objects.create(course=course, code="bench-enroll-" + secrets.token_hex(4), capacity=100,
+                               registration_opens=now - dt.timedelta(days=1),
+                               registration_closes=now + dt.timedelta(days=10))
+Session.objects.create(cohort=cohort, starts_at=now + dt.timedelta(days=20),
+                       ends_at=now + dt.timedelta(days=20, hours=6))
+store, keys, rows = SessionStore(), [], []
+for user in users:
+    key = secrets.token_hex(16)
+    data = {{SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash()}}
+    rows.append(HttpSession(session_key=key, session_data=store.encode(data), expire_date=now + dt.timedelta(days=1)))
+    keys.append(key)
+HttpSession.objects.bulk_create(rows)
+result = {{"url": reverse("enroll", args=[cohort.pk]), "sessions": keys}}
+"""
+
+
+def _my_trainings(ctx: Context) -> str:
+    ctx.data["my_trainings"] = ctx.django(MY_TRAININGS)["url"]
+    return ctx.data["my_trainings"]
+
+
+def _enroll_url(ctx: Context) -> str:
+    ctx.data["enroll"] = ctx.django(ENROLL)
+    return ctx.data["enroll"]["url"]
+
+
+def _enroll_lua(ctx: Context) -> str:
+    """Each request logs in as the next never-used user (wrk threads take interleaved slices of the list)."""
+    cookies = ",".join(f'"sessionid={key}; csrftoken={CSRF}"' for key in ctx.data["enroll"]["sessions"])
+    return (
+        "local cookies = {" + cookies + "}\n"
+        "local counter, nthreads = 0, 0\n"
+        "function setup(thread) thread:set('tid', nthreads); nthreads = nthreads + 1 end\n"
+        "function init(args) n = 0 end\n"
+        "function request()\n"
+        "  n = n + 1\n"
+        "  local index = ((n - 1) * 2 + tid) % #cookies + 1\n"
+        "  wrk.headers['Cookie'] = cookies[index]\n"
+        "  return wrk.format('POST')\n"
+        "end\n"
+    )
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("bare", lambda ctx: "/bench/bare/"),
+    PageSpec("catalogue", lambda ctx: ctx.data["catalogue"]),
+    PageSpec("catalogue_filtered", lambda ctx: ctx.data["catalogue_filtered"]),
+    PageSpec("course", lambda ctx: ctx.data["course"]),
+    PageSpec("programme", lambda ctx: ctx.data["programme"]),
+    PageSpec("my_trainings", _my_trainings, cookie=lambda ctx: ctx.login_cookie("bench-mine@example.ee")),
+    PageSpec("enroll", _enroll_url, method="POST", body=lambda ctx: "agree=on", lua=_enroll_lua,
+             headers={"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": CSRF}),
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
+    parser.add_argument("--only", default="", help="comma-separated page names (bare always runs)")
+    parser.add_argument("--reuse-db", action="store_true", help="keep the loaded oskus_bench database of a former run")
+    args = parser.parse_args()
+    wanted = {name for name in args.only.split(",") if name}
+
+    redis = gunicorn = None
+    try:
+        redis, redis_url = start_redis()
+        env = bench_env(existing_database() if args.reuse_db else fresh_database(), redis_url)
+        if not args.reuse_db:
+            run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)
+        run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
+        data = Context(base="", env=env).django(f"LOAD_DATA = {not args.reuse_db}\n" + LOAD)
+        print(f"# data: {data['courses']} courses, {data['cohorts']} cohorts", file=sys.stderr)
+        gunicorn, base = start_gunicorn(env)
+        context = Context(base=base, env=env, data=data)
+        results, bares = {}, {}
+        bare_spec = next(spec for spec in PAGES if spec.name == "bare")
+        for spec in PAGES:
+            if spec.name == "bare" or (wanted and spec.name not in wanted):
+                continue
+            # The bare view is measured right before each page, so a busy machine slows both alike.
+            bares[spec.name] = wrk(base + bare_spec.url(context), bare_spec, context, duration=args.duration)
+            results[spec.name] = wrk(base + spec.url(context), spec, context, duration=args.duration)
+        runs = list(bares.values())
+        results = {"bare": {key: sum(r[key] for r in runs) / len(runs) for key in runs[0]}, **results}
+        bares["bare"] = results["bare"]
+        for name, r in results.items():
+            bare = bares[name]["rps"]
+            line = (f"page={name} rps={r['rps']:.1f} p50_ms={r['p50_ms']:.2f} p99_ms={r['p99_ms']:.2f} "
+                    f"ratio_to_bare={r['rps'] / bare:.2f}")
+            if r["non_2xx"]:
+                line += f" non_2xx={r['non_2xx']}"
+            print(line, flush=True)
+    finally:
+        stop(gunicorn)
+        stop(redis)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Thin forms: they parse input; services decide."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import County
+from courses.pages import CoursePage, ProgrammePage
+
+from .models import CODE_LENGTH, QualificationStatus, normalize_code
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(label=_("Verification code"), max_length=40,
+                           help_text=_("The code printed under the QR code, e.g. ABCD-EFGH-JKMN-PQRS."))
+
+    def clean_code(self):
+        code = normalize_code(self.cleaned_data["code"])
+        if len(code) != CODE_LENGTH:
+            raise forms.ValidationError(_("A verification code has 16 letters and digits."))
+        return code
+
+
+class IssueForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Holder"), queryset=get_user_model().objects.order_by("full_name", "email"))
+    course = forms.ModelChoiceField(label=_("Course"), queryset=CoursePage.objects.order_by("title"), required=False)
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=ProgrammePage.objects.order_by("title"),
+                                       required=False)
+    completed_on = forms.DateField(label=_("Completed on"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    academic_hours = forms.DecimalField(label=_("Academic hours attended"), required=False, max_digits=6,
+                                        decimal_places=2, min_value=0)
+    reason = forms.CharField(label=_("Reason for issuing by hand"), max_length=500, widget=forms.Textarea(
+        attrs={"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RegisterFilterForm(forms.Form):
+    course = forms.ModelChoiceField(label=_("Course"), required=False, queryset=CoursePage.objects.filter(
+        qualifications__isnull=False).distinct().order_by("title"))
+    county = forms.ModelChoiceField(label=_("County"), required=False, queryset=County.objects.order_by("name"))
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Any status"))] + list(QualificationStatus.choices))

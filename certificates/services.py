@@ -1,0 +1,443 @@
+"""Every write to certificates and trainer qualifications.
+
+Guarantees (see docs/certificates.md):
+- one certificate per enrollment (checked under a row lock on the enrollment, backed by a unique index);
+- certificate numbers OSK-YYYY-NNNNNN are sequential per year and never handed out twice (the year's
+  sequence row is locked while a number is taken);
+- history is kept: re-issue appends a CertificateRevision, qualification changes a QualificationEvent;
+- PDFs and e-mails are produced after the transaction commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.roles import is_coordinator
+from enrollment.models import Cohort, Enrollment, EnrollmentStatus, SessionStatus
+
+from .exceptions import (
+    AlreadyIssued,
+    AlreadyRevoked,
+    CertificateError,
+    NotCompleted,
+    NothingToReissue,
+    ReasonRequired,
+    TrainerNotQualified,
+)
+from .models import (
+    Certificate,
+    CertificateRevision,
+    CertificateSequence,
+    QualificationEvent,
+    TrainerQualification,
+)
+
+logger = logging.getLogger(__name__)
+
+NUMBER_PREFIX = "OSK"
+REMINDER_DAYS = (90, 30)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the last day of the month when that day does not exist)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+def _check_coordinator(actor) -> None:
+    if not is_coordinator(actor):
+        raise CertificateError(_("Only coordinators and administrators can do this."))
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+def certificate_number_allocate(*, year: int) -> str:
+    """Take the next number of `year` under a row lock on the year's sequence row: OSK-2026-000123."""
+    with transaction.atomic():
+        CertificateSequence.objects.get_or_create(year=year)
+        sequence = CertificateSequence.objects.select_for_update().get(year=year)
+        sequence.last_number += 1
+        sequence.save(update_fields=["last_number"])
+        return f"{NUMBER_PREFIX}-{year}-{sequence.last_number:06d}"
+
+
+# --- facts of an enrollment ---------------------------------------------------------------------
+
+def attended_hours_for(enrollment: Enrollment) -> Decimal:
+    """Academic hours the participant attended, from the attendance ledger.
+
+    1. The completion result written when the cohort was closed (enrollment.completion), else
+    2. the attendance selectors' live progress for the enrollment, else (attendance code not available)
+    3. the course's academic hours (documented fallback; never used when the ledger exists).
+    """
+    completion = getattr(enrollment, "completion", None)  # a missing reverse one-to-one gives None here
+    if completion is not None:
+        return Decimal(completion.attended_hours)
+    try:
+        from enrollment.attendance.selectors import progress_for_enrollment
+    except ImportError:  # pragma: no cover - attendance code not installed
+        return Decimal(enrollment.cohort.course.academic_hours)
+    return Decimal(progress_for_enrollment(enrollment=enrollment).attended_hours)
+
+
+def _cohort_dates(cohort: Cohort) -> tuple[dt.date | None, dt.date | None]:
+    sessions = [s for s in cohort.sessions.all() if s.status != SessionStatus.CANCELLED]
+    if not sessions:
+        return None, None
+    start = min(s.starts_at for s in sessions)
+    end = max(s.ends_at for s in sessions)
+    return timezone.localtime(start).date(), timezone.localtime(end).date()
+
+
+def _trainer_names(cohort: Cohort) -> list[str]:
+    return [t.get_full_name() for t in cohort.trainers.all().order_by("full_name", "email")]
+
+
+# --- issuing ------------------------------------------------------------------------------------
+
+def _schedule_pdf(certificate_id: int) -> None:
+    def enqueue():
+        from .tasks import render_certificate_pdf
+
+        try:
+            render_certificate_pdf.enqueue(certificate_id=certificate_id)
+        except Exception:  # noqa: BLE001 - the PDF is also rendered on first download
+            logger.exception("Could not enqueue the PDF of certificate %s", certificate_id)
+
+    transaction.on_commit(enqueue)
+
+
+def certificate_issue(*, enrollment: Enrollment, actor=None) -> Certificate:
+    """Issue the certificate of a COMPLETED enrollment, exactly once.
+
+    Locks the enrollment row, refuses if it is not completed (NotCompleted) or already has a certificate
+    (AlreadyIssued), snapshots the holder's name, hours, dates, provider and trainers, and takes the next
+    number. If the course qualifies its graduates to train another course, grants that qualification too.
+    """
+    with transaction.atomic():
+        enrollment = (Enrollment.objects.select_for_update(of=("self",))
+                      .select_related("user", "cohort__course__provider")
+                      .get(pk=enrollment.pk))
+        if enrollment.status != EnrollmentStatus.COMPLETED:
+            raise NotCompleted()
+        if Certificate.objects.filter(enrollment=enrollment).exists():
+            raise AlreadyIssued()
+        cohort = enrollment.cohort
+        course = cohort.course
+        started_on, completed_on = _cohort_dates(cohort)
+        now = timezone.now()
+        certificate = Certificate(
+            number=certificate_number_allocate(year=timezone.localtime(now).year),
+            user=enrollment.user, holder_name=enrollment.user.get_full_name(), course=course, title=course.title,
+            enrollment=enrollment, cohort_code=cohort.code, issued_by=actor if is_coordinator(actor) else None,
+            issued_at=now, started_on=started_on, completed_on=completed_on or timezone.localdate(),
+            academic_hours=attended_hours_for(enrollment),
+            provider_name=course.provider.name if course.provider_id else "",
+            trainer_names=_trainer_names(cohort),
+        )
+        try:
+            with transaction.atomic():
+                certificate.save()
+        except IntegrityError as error:  # the unique index: a concurrent issue won
+            raise AlreadyIssued() from error
+        if course.qualifies_for_id:
+            qualification_grant(user=enrollment.user, course=course.qualifies_for, source_cohort=cohort,
+                                granted_on=certificate.completed_on, certificate=certificate, actor=actor)
+        _schedule_pdf(certificate.pk)
+    return certificate
+
+
+def certificate_issue_exception(*, user, reason: str, actor, course=None, programme=None,
+                                completed_on: dt.date | None = None, academic_hours: Decimal | None = None,
+                                enrollment: Enrollment | None = None) -> Certificate:
+    """A coordinator issues a certificate outside the automatic path (a recorded exception with a reason).
+
+    For a course or a programme (exactly one). Refuses non-coordinators, an empty reason, and a second
+    certificate for an enrollment that already has one.
+    """
+    _check_coordinator(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    if (course is None) == (programme is None):
+        raise CertificateError(_("Choose either a course or a programme."))
+    training = course or programme
+    if academic_hours is None:
+        academic_hours = course.academic_hours if course is not None else programme.total_hours
+    with transaction.atomic():
+        if enrollment is not None:
+            enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+            if Certificate.objects.filter(enrollment=enrollment).exists():
+                raise AlreadyIssued()
+        now = timezone.now()
+        certificate = Certificate(
+            number=certificate_number_allocate(year=timezone.localtime(now).year),
+            user=user, holder_name=user.get_full_name(), course=course, programme=programme, title=training.title,
+            enrollment=enrollment, exception_reason=reason, issued_by=actor, issued_at=now,
+            completed_on=completed_on or timezone.localdate(), academic_hours=academic_hours,
+            provider_name=training.provider.name if training.provider_id else "",
+            trainer_names=_trainer_names(enrollment.cohort) if enrollment is not None else [],
+        )
+        try:
+            with transaction.atomic():
+                certificate.save()
+        except IntegrityError as error:
+            raise AlreadyIssued() from error
+        _schedule_pdf(certificate.pk)
+    return certificate
+
+
+def certificate_revoke(*, certificate: Certificate, reason: str, actor) -> Certificate:
+    """Revoke a certificate with a reason; the verify page and the Open Badges status say so from now on."""
+    _check_coordinator(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.revoked_at is not None:
+            raise AlreadyRevoked()
+        certificate.revoked_at = timezone.now()
+        certificate.revoked_reason = reason
+        certificate.revoked_by = actor
+        certificate.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+    return certificate
+
+
+def certificate_reissue(*, certificate: Certificate, actor, reason: str = "") -> Certificate:
+    """Re-issue a certificate after the holder's name changed.
+
+    The number and verification code stay; the previous wording is kept as a CertificateRevision, the version
+    goes up, and the PDF is rendered again. Refuses when the name has not changed (NothingToReissue) and for a
+    revoked certificate.
+    """
+    if actor is not None and actor != certificate.user:
+        _check_coordinator(actor)
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().select_related("user").get(pk=certificate.pk)
+        if certificate.revoked_at is not None:
+            raise AlreadyRevoked()
+        new_name = certificate.user.get_full_name()
+        if new_name == certificate.holder_name:
+            raise NothingToReissue()
+        CertificateRevision.objects.create(
+            certificate=certificate, version=certificate.version, holder_name=certificate.holder_name,
+            issued_at=certificate.issued_at, reason=(reason or "").strip() or _("Name changed"),
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        certificate.holder_name = new_name
+        certificate.version += 1
+        certificate.issued_at = timezone.now()
+        certificate.save(update_fields=["holder_name", "version", "issued_at"])
+        _schedule_pdf(certificate.pk)
+    return certificate
+
+
+def certificate_render_pdf(*, certificate: Certificate) -> Certificate:
+    """Render the certificate's PDF and store it (replacing an older file of a previous version)."""
+    from django.core.files.base import ContentFile
+
+    from .pdf import render_certificate_pdf
+
+    certificate = Certificate.objects.select_related("user", "enrollment").get(pk=certificate.pk)
+    language = certificate.enrollment.language if certificate.enrollment_id else settings.LANGUAGE_CODE
+    content = render_certificate_pdf(certificate, language=language)
+    old_name = certificate.pdf.name if certificate.pdf else ""
+    certificate.pdf.save(f"{certificate.number}-v{certificate.version}.pdf", ContentFile(content), save=False)
+    Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
+    if old_name and old_name != certificate.pdf.name:
+        certificate.pdf.storage.delete(old_name)
+    return certificate
+
+
+def certificate_pdf_ensure(*, certificate: Certificate) -> Certificate:
+    """The stored PDF of the current version, rendered now if the background task has not run yet."""
+    expected = f"{certificate.number}-v{certificate.version}.pdf"
+    if certificate.pdf and certificate.pdf.name.endswith(expected) and certificate.pdf.storage.exists(
+            certificate.pdf.name):
+        return certificate
+    return certificate_render_pdf(certificate=certificate)
+
+
+# --- trainer qualifications ---------------------------------------------------------------------
+
+def _record(qualification, kind, *, cohort=None, before=None, actor=None, reason="") -> None:
+    QualificationEvent.objects.create(
+        qualification=qualification, kind=kind, cohort=cohort, valid_until_before=before,
+        valid_until_after=qualification.valid_until, reason=reason,
+        actor=actor if getattr(actor, "is_authenticated", False) else None)
+
+
+def qualification_grant(*, user, course, granted_on: dt.date, source_cohort: Cohort | None = None,
+                        source_trainers: Iterable | None = None, certificate: Certificate | None = None,
+                        actor=None, note: str = "") -> TrainerQualification:
+    """Make `user` a qualified trainer of `course` for the course's validity period from `granted_on`.
+
+    The lineage is recorded: the cohort where it was earned and that cohort's trainers (or `source_trainers`).
+    If the person already holds a qualification for the course, this counts as a refresher: the validity is
+    extended (never shortened) and the original lineage stays.
+    """
+    months = course.qualification_validity_months or 36
+    valid_until = add_months(granted_on, months)
+    with transaction.atomic():
+        existing = TrainerQualification.objects.select_for_update().filter(user=user, course=course).first()
+        if existing is not None:
+            before = existing.valid_until
+            if valid_until > existing.valid_until:
+                existing.valid_until = valid_until
+                existing.reminder_90_sent_at = existing.reminder_30_sent_at = None
+                existing.save(update_fields=["valid_until", "reminder_90_sent_at", "reminder_30_sent_at"])
+            _record(existing, QualificationEvent.Kind.RENEWED_BY_REFRESHER, cohort=source_cohort, before=before,
+                    actor=actor)
+            return existing
+        qualification = TrainerQualification.objects.create(
+            user=user, course=course, source_cohort=source_cohort, certificate=certificate, granted_at=granted_on,
+            valid_until=valid_until, note=note)
+        trainers = list(source_trainers) if source_trainers is not None else (
+            list(source_cohort.trainers.all()) if source_cohort is not None else [])
+        qualification.source_trainers.set([t for t in trainers if t.pk != user.pk])
+        _record(qualification, QualificationEvent.Kind.GRANTED, cohort=source_cohort, actor=actor, reason=note)
+    return qualification
+
+
+def qualification_renew_by_teaching(*, cohort: Cohort,
+                                    finished_on: dt.date | None = None) -> list[TrainerQualification]:
+    """Extend the qualifications of the trainers who delivered `cohort` (once per cohort).
+
+    Each trainer's qualification for the course they needed to teach it (course.trainer_course) is extended to
+    `finished_on` + the validity period, if it was still valid (or expiring) on that day; an expired or
+    suspended qualification is not revived by teaching.
+    """
+    course = cohort.course
+    target = course.trainer_course
+    if finished_on is None:
+        _start, end = _cohort_dates(cohort)
+        finished_on = end or timezone.localdate()
+    months = target.qualification_validity_months or 36
+    renewed = []
+    with transaction.atomic():
+        trainer_ids = list(cohort.trainers.values_list("pk", flat=True))
+        for qualification in TrainerQualification.objects.select_for_update().filter(
+                course=target, user_id__in=trainer_ids).order_by("pk"):
+            if not qualification.allows_teaching_on(finished_on):
+                continue
+            if qualification.events.filter(kind=QualificationEvent.Kind.RENEWED_BY_TEACHING, cohort=cohort).exists():
+                continue
+            before = qualification.valid_until
+            qualification.valid_until = max(before, add_months(finished_on, months))
+            if qualification.valid_until != before:
+                qualification.reminder_90_sent_at = qualification.reminder_30_sent_at = None
+            qualification.save(update_fields=["valid_until", "reminder_90_sent_at", "reminder_30_sent_at"])
+            _record(qualification, QualificationEvent.Kind.RENEWED_BY_TEACHING, cohort=cohort, before=before)
+            renewed.append(qualification)
+    return renewed
+
+
+def qualification_suspend(*, qualification: TrainerQualification, reason: str, actor) -> TrainerQualification:
+    """Suspend a qualification (the trainer cannot be assigned until reinstated)."""
+    _check_coordinator(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    with transaction.atomic():
+        qualification = TrainerQualification.objects.select_for_update().get(pk=qualification.pk)
+        qualification.suspended_at = timezone.now()
+        qualification.suspended_reason = reason
+        qualification.save(update_fields=["suspended_at", "suspended_reason"])
+        _record(qualification, QualificationEvent.Kind.SUSPENDED, before=qualification.valid_until, actor=actor,
+                reason=reason)
+    return qualification
+
+
+def qualification_reinstate(*, qualification: TrainerQualification, actor) -> TrainerQualification:
+    """Lift a suspension."""
+    _check_coordinator(actor)
+    with transaction.atomic():
+        qualification = TrainerQualification.objects.select_for_update().get(pk=qualification.pk)
+        qualification.suspended_at = None
+        qualification.suspended_reason = ""
+        qualification.save(update_fields=["suspended_at", "suspended_reason"])
+        _record(qualification, QualificationEvent.Kind.REINSTATED, before=qualification.valid_until, actor=actor)
+    return qualification
+
+
+def qualification_check_trainers(*, course, trainers: Iterable, on: dt.date | None = None) -> None:
+    """Refuse (TrainerNotQualified, naming the people) trainers without a valid qualification.
+
+    Only for courses that require qualified trainers; the qualification needed is for `course.trainer_course`
+    and must be valid (or expiring, not expired or suspended) on `on` (default today).
+    """
+    if course is None or not course.requires_qualified_trainers:
+        return
+    trainers = list(trainers)
+    if not trainers:
+        return
+    on = on or timezone.localdate()
+    target = course.trainer_course
+    qualified = {
+        q.user_id for q in TrainerQualification.objects.filter(course=target, user__in=trainers)
+        if q.allows_teaching_on(on)
+    }
+    missing = [t for t in trainers if t.pk not in qualified]
+    if missing:
+        names = ", ".join(sorted(t.get_full_name() for t in missing))
+        raise TrainerNotQualified(
+            _("%(names)s cannot teach this course: a valid qualification for \u201c%(course)s\u201d is needed.")
+            % {"names": names, "course": target.title})
+
+
+def qualification_reminders_send(*, today: dt.date | None = None) -> int:
+    """Send the 90- and 30-day expiry reminders that are due, each at most once per validity period.
+
+    The sent time is recorded on the qualification in the same transaction that schedules the e-mail, so a
+    second run (or a parallel one: rows are locked) sends nothing again. Returns how many were scheduled.
+    """
+    today = today or timezone.localdate()
+    sent = 0
+    for days in REMINDER_DAYS:
+        field = f"reminder_{days}_sent_at"
+        candidates = TrainerQualification.objects.filter(
+            suspended_at__isnull=True, valid_until__gte=today, valid_until__lte=today + dt.timedelta(days=days),
+            **{f"{field}__isnull": True},
+        ).values_list("pk", flat=True)
+        for pk in list(candidates):
+            with transaction.atomic():
+                qualification = (TrainerQualification.objects.select_for_update().select_related("user", "course")
+                                 .filter(pk=pk, **{f"{field}__isnull": True}).first())
+                if qualification is None:
+                    continue
+                if days == 90 and qualification.valid_until <= today + dt.timedelta(days=30):
+                    # Inside 30 days already: only the 30-day reminder is worth sending.
+                    setattr(qualification, field, timezone.now())
+                    qualification.save(update_fields=[field])
+                    continue
+                setattr(qualification, field, timezone.now())
+                qualification.save(update_fields=[field])
+                transaction.on_commit(lambda q=qualification, d=days: _send_reminder(q, d))
+                sent += 1
+    return sent
+
+
+def _send_reminder(qualification: TrainerQualification, days: int) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"qualification": qualification, "days": days, "site_url": settings.SITE_URL}
+        subject = _("Your trainer qualification for \u201c%(course)s\u201d expires on %(date)s") % {
+            "course": qualification.course.title, "date": qualification.valid_until.strftime("%d.%m.%Y")}
+        body = render_to_string("certificates/email/qualification_reminder.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [qualification.user.email])

@@ -1,0 +1,255 @@
+"""Reads for attendance pages, exports and progress; each runs a constant number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from accounts.roles import is_coordinator
+from courses.pages import ProgrammePage, ProgrammePart
+
+from ..models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Session, SessionStatus
+from .completion import CourseProgress, best_progress, course_progress, programme_progress
+from .models import Attendance, AttendanceStatus, CheckInCode
+
+# Enrollments whose attendance may be marked (and who appear on a roster).
+MARKABLE_STATUSES = (EnrollmentStatus.CONFIRMED, EnrollmentStatus.COMPLETED, EnrollmentStatus.NOT_COMPLETED)
+
+
+def lock_days() -> int:
+    return int(getattr(settings, "ATTENDANCE_LOCK_DAYS", 7))
+
+
+def checkin_opens_before() -> dt.timedelta:
+    return dt.timedelta(minutes=int(getattr(settings, "ATTENDANCE_CHECKIN_OPENS_MINUTES", 30)))
+
+
+def session_locked(session: Session, *, now=None) -> bool:
+    """Marks lock ATTENDANCE_LOCK_DAYS days after the session ends."""
+    now = now or timezone.now()
+    return now > session.ends_at + dt.timedelta(days=lock_days())
+
+
+def checkin_window(session: Session) -> tuple[dt.datetime, dt.datetime]:
+    return session.starts_at - checkin_opens_before(), session.ends_at
+
+
+def may_mark(user, cohort: Cohort, *, trainer_ids=None) -> bool:
+    """A coordinator, or a trainer of this cohort. `trainer_ids` avoids a query when already loaded."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_coordinator(user):
+        return True
+    if trainer_ids is None:
+        return cohort.trainers.filter(pk=user.pk).exists()
+    return user.pk in trainer_ids
+
+
+# --- roster --------------------------------------------------------------------------------------
+
+@dataclass
+class RosterRow:
+    enrollment: Enrollment
+    attendance: Attendance | None
+    is_makeup: bool = False
+
+    @property
+    def user(self):
+        return self.enrollment.user
+
+    @property
+    def organisation(self) -> str:
+        profile = getattr(self.enrollment.user, "profile", None)
+        return profile.organisation if profile else ""
+
+    @property
+    def version(self) -> int:
+        return self.attendance.version if self.attendance else 0
+
+    @property
+    def status(self) -> str:
+        return self.attendance.status if self.attendance else ""
+
+    @property
+    def minutes_missed(self) -> int:
+        return self.attendance.minutes_missed if self.attendance else 0
+
+
+def session_for_roster(*, session_id: int) -> Session:
+    """The session with its cohort, course and venue (1 query); raises Session.DoesNotExist."""
+    return Session.objects.select_related("cohort", "cohort__course", "venue").get(pk=session_id)
+
+
+def roster_rows(*, session: Session) -> list[RosterRow]:
+    """Participants to mark for `session`: the cohort's confirmed participants plus make-up guests (2 queries)."""
+    enrollments = list(
+        Enrollment.objects.filter(cohort_id=session.cohort_id, status__in=MARKABLE_STATUSES)
+        .select_related("user", "user__profile")
+    )
+    marks = list(
+        Attendance.objects.filter(session_id=session.pk)
+        .select_related("enrollment", "enrollment__user", "enrollment__user__profile", "marked_by")
+    )
+    by_enrollment = {mark.enrollment_id: mark for mark in marks}
+    rows = [RosterRow(enrollment=e, attendance=by_enrollment.get(e.pk)) for e in enrollments]
+    own = {e.pk for e in enrollments}
+    rows += [RosterRow(enrollment=m.enrollment, attendance=m, is_makeup=True) for m in marks
+             if m.enrollment_id not in own and m.enrollment.cohort_id != session.cohort_id
+             and m.enrollment.status in MARKABLE_STATUSES]
+    rows.sort(key=lambda r: ((r.user.full_name or r.user.email).lower(), r.enrollment.pk))
+    return rows
+
+
+def roster_counts(rows: list[RosterRow]) -> dict[str, int]:
+    counts = {status: 0 for status in AttendanceStatus.values}
+    counts["unmarked"] = 0
+    for row in rows:
+        counts[row.status or "unmarked"] += 1
+    return counts
+
+
+def trainer_sessions(*, user, start: dt.datetime, end: dt.datetime) -> list[Session]:
+    """Sessions between start and end of the cohorts `user` teaches (every cohort for a coordinator), 1 query."""
+    sessions = (Session.objects.filter(starts_at__lt=end, ends_at__gt=start)
+                .exclude(cohort__status=CohortStatus.CANCELLED)
+                .select_related("cohort", "cohort__course", "venue")
+                .annotate(participant_count=Count("cohort__enrollments", distinct=True,
+                                                  filter=Q(cohort__enrollments__status__in=MARKABLE_STATUSES)),
+                          marked_count=Count("attendances", distinct=True))
+                .order_by("starts_at"))
+    if not is_coordinator(user):
+        sessions = sessions.filter(cohort__trainers=user)
+    return list(sessions)
+
+
+def trainer_cohorts(*, user) -> list[Cohort]:
+    """Running and upcoming cohorts `user` teaches, with their course (1 query)."""
+    cohorts = (Cohort.objects.filter(trainers=user)
+               .exclude(status__in=[CohortStatus.CANCELLED])
+               .select_related("course").order_by("status", "code"))
+    return list(cohorts)
+
+
+def checkins_for_session(*, session: Session) -> list[Attendance]:
+    """Self check-ins of the session, newest first (1 query)."""
+    return list(Attendance.objects.filter(session_id=session.pk, source="checkin")
+                .select_related("enrollment__user").order_by("-marked_at"))
+
+
+def current_code(*, session: Session, now=None) -> CheckInCode | None:
+    now = now or timezone.now()
+    return CheckInCode.objects.filter(session_id=session.pk, expires_at__gt=now).order_by("-created_at").first()
+
+
+# --- progress ------------------------------------------------------------------------------------
+
+def progress_for_enrollments(enrollments: list[Enrollment], *, now=None) -> dict[int, CourseProgress]:
+    """CourseProgress per enrollment id (2 queries whatever the number of enrollments).
+
+    The enrollments must have `cohort__course` loaded (select_related).
+    """
+    now = now or timezone.now()
+    if not enrollments:
+        return {}
+    cohort_ids = {e.cohort_id for e in enrollments}
+    sessions_by_cohort = defaultdict(list)
+    for session in Session.objects.filter(cohort_id__in=cohort_ids):
+        sessions_by_cohort[session.cohort_id].append(session)
+    marks_by_enrollment = defaultdict(list)
+    for mark in Attendance.objects.filter(enrollment__in=[e.pk for e in enrollments]).select_related("session"):
+        marks_by_enrollment[mark.enrollment_id].append(mark)
+    return {
+        e.pk: course_progress(enrollment=e, course=e.cohort.course, own_sessions=sessions_by_cohort[e.cohort_id],
+                              attendances=marks_by_enrollment[e.pk], now=now)
+        for e in enrollments
+    }
+
+
+def progress_for_enrollment(*, enrollment: Enrollment) -> CourseProgress:
+    return progress_for_enrollments([enrollment])[enrollment.pk]
+
+
+def user_enrollments(*, user) -> list[Enrollment]:
+    return list(Enrollment.objects.filter(user=user, status__in=MARKABLE_STATUSES)
+                .select_related("cohort", "cohort__course").order_by("-created_at"))
+
+
+def hours_ledger(*, user) -> dict:
+    """The person's hours per course and per programme (5 queries whatever the numbers).
+
+    Returns {"courses": [CourseProgress...], "programmes": [ProgrammeProgress...]}.
+    """
+    enrollments = user_enrollments(user=user)
+    progress = progress_for_enrollments(enrollments)
+    by_course = defaultdict(list)
+    for e in enrollments:
+        by_course[e.cohort.course_id].append(progress[e.pk])
+    best_by_course = {course_id: best_progress(items) for course_id, items in by_course.items()}
+    programmes = []
+    if best_by_course:
+        programme_ids = set(ProgrammePart.objects.filter(course_id__in=best_by_course.keys())
+                            .values_list("page_id", flat=True))
+        pages = ProgrammePage.objects.live().filter(pk__in=programme_ids).order_by("title")
+        parts_by_page = defaultdict(list)
+        for part in (ProgrammePart.objects.filter(page_id__in=programme_ids)
+                     .select_related("course").order_by("page_id", "sort_order")):
+            parts_by_page[part.page_id].append(part)
+        programmes = [programme_progress(programme=page, parts=parts_by_page[page.pk],
+                                         progress_by_course=best_by_course) for page in pages]
+    courses = [progress[e.pk] for e in enrollments]
+    return {"courses": courses, "programmes": programmes}
+
+
+def programme_progress_for_user(*, user, programme: ProgrammePage):
+    """The programme rule for one person (used by tests and by the certificates app if it wants it)."""
+    enrollments = list(Enrollment.objects.filter(user=user, status__in=MARKABLE_STATUSES,
+                                                 cohort__course__programme_parts__page=programme)
+                       .select_related("cohort", "cohort__course").distinct())
+    progress = progress_for_enrollments(enrollments)
+    by_course = defaultdict(list)
+    for e in enrollments:
+        by_course[e.cohort.course_id].append(progress[e.pk])
+    best = {course_id: best_progress(items) for course_id, items in by_course.items()}
+    parts = list(programme.parts.select_related("course").order_by("sort_order"))
+    return programme_progress(programme=programme, parts=parts, progress_by_course=best)
+
+
+# --- exports -------------------------------------------------------------------------------------
+
+def cohort_matrix(*, cohort: Cohort) -> dict:
+    """Sessions x participants with marks and progress, for the CSV/XLSX export (4 queries)."""
+    sessions = [s for s in Session.objects.filter(cohort_id=cohort.pk).order_by("starts_at")
+                if s.status != SessionStatus.CANCELLED]
+    enrollments = list(Enrollment.objects.filter(cohort_id=cohort.pk, status__in=MARKABLE_STATUSES)
+                       .select_related("user", "user__profile", "cohort", "cohort__course"))
+    enrollments.sort(key=lambda e: (e.user.full_name or e.user.email).lower())
+    progress = progress_for_enrollments(enrollments)
+    marks = {(m.enrollment_id, m.session_id): m
+             for m in Attendance.objects.filter(session__cohort_id=cohort.pk)}
+    rows = []
+    for e in enrollments:
+        rows.append({"enrollment": e, "progress": progress[e.pk],
+                     "marks": [marks.get((e.pk, s.pk)) for s in sessions]})
+    return {"sessions": sessions, "rows": rows}
+
+
+def cohorts_due_for_closing(*, now=None) -> list[Cohort]:
+    """Cohorts not yet finished whose last session ended more than ATTENDANCE_LOCK_DAYS ago (marks are final)."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=lock_days())
+    candidates = (Cohort.objects.filter(status__in=[CohortStatus.PLANNED, CohortStatus.OPEN, CohortStatus.RUNNING])
+                  .filter(sessions__isnull=False).distinct())
+    due = []
+    ends = dict(Session.objects.filter(cohort__in=candidates).exclude(status=SessionStatus.CANCELLED)
+                .values("cohort_id").annotate(last=Max("ends_at")).values_list("cohort_id", "last"))
+    for cohort in candidates:
+        last = ends.get(cohort.pk)
+        if last is not None and last <= cutoff:
+            due.append(cohort)
+    return due
+

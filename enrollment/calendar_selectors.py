@@ -1,0 +1,186 @@
+"""Reads for calendar files: a constant number of queries however many sessions a person has.
+
+The personal feed holds:
+- the sessions of cohorts where the person's enrollment is CONFIRMED, COMPLETED or NOT_COMPLETED;
+- the sessions of cohorts they teach (`Cohort.trainers`);
+- for an OFFERED enrollment, one short event ending at the answer deadline (not the sessions themselves);
+- for 30 days after the change, with STATUS:CANCELLED: cancelled sessions, sessions of cancelled cohorts,
+  and the sessions of a place the person held and that was cancelled (by them, a coordinator or a move),
+  so subscribed calendars remove them instead of silently keeping them;
+- sessions that ended more than a year ago are left out.
+
+`personal_feed` runs 3 queries (enrollments, sessions, their cohorts with course pages) plus the Wagtail
+site root paths when they are not cached; `feed_owner` one more.
+"""
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from accounts.models import Profile
+from courses.pages import CoursePage
+
+from .ics import FeedEntry, course_url
+from .models import (
+    Cohort,
+    CohortStatus,
+    Enrollment,
+    EnrollmentEvent,
+    EnrollmentStatus,
+    Session,
+    SessionStatus,
+)
+
+S = EnrollmentStatus
+# A person's sessions are in their feed while the enrollment is in one of these statuses.
+FEED_STATUSES = (S.CONFIRMED, S.COMPLETED, S.NOT_COMPLETED)
+# Cancelled things stay in feeds (marked STATUS:CANCELLED) this long after the change.
+CANCELLED_KEPT = dt.timedelta(days=30)
+# Sessions that ended longer ago than this are left out of the personal feed.
+HISTORY_KEPT = dt.timedelta(days=365)
+# Raise when the output format changes: every cached feed and ETag becomes stale at once.
+FORMAT_VERSION = 1
+# Tokens of a switched-off feed start with this; the URL pattern never matches it (see calendar_services).
+REVOKED_PREFIX = "revoked."
+
+
+def feed_owner(*, token: str) -> Profile | None:
+    """The profile whose live feed `token` opens, or None (unknown, revoked, or the account is disabled)."""
+    if not token or token.startswith(REVOKED_PREFIX):
+        return None
+    return (Profile.objects.select_related("user")
+            .filter(calendar_token=token, user__is_active=True).first())
+
+
+def _day_start(now: dt.datetime) -> dt.datetime:
+    """Midnight (Tallinn) of `now`: cut-offs move once a day, so a feed's bytes are stable within a day."""
+    local = timezone.localtime(now)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@dataclass
+class PersonalFeed:
+    entries: list[FeedEntry] = field(default_factory=list)
+    offers: list[Enrollment] = field(default_factory=list)
+    etag: str = ""
+    last_modified: dt.datetime | None = None
+
+
+def _fingerprint(parts: list) -> str:
+    digest = hashlib.sha256(repr([FORMAT_VERSION, get_language(), *parts]).encode()).hexdigest()
+    return digest[:40]
+
+
+def _venue_key(session: Session) -> tuple:
+    venue = session.venue
+    return (venue.name, venue.address, venue.map_url) if venue else ()
+
+
+def _session_key(session: Session, url: str) -> tuple:
+    cohort = session.cohort
+    return (session.pk, session.sequence, session.updated_at, session.status, session.title, session.starts_at,
+            session.ends_at, session.online_url, _venue_key(session), cohort.status, cohort.updated_at, cohort.title,
+            cohort.code, cohort.course.title, url)
+
+
+def _stays(session: Session, cutoff: dt.datetime) -> bool:
+    """False for a session cancelled (itself or its cohort) more than CANCELLED_KEPT ago."""
+    if session.status == SessionStatus.CANCELLED and session.updated_at < cutoff:
+        return False
+    if session.cohort.status == CohortStatus.CANCELLED and session.cohort.updated_at < cutoff:
+        return False
+    return True
+
+
+def personal_feed(*, user, now: dt.datetime | None = None) -> PersonalFeed:
+    """Everything the personal feed of `user` shows, with an ETag over exactly that data.
+
+    Three queries (plus the Wagtail site root paths when not cached), whatever the number of sessions.
+    """
+    today = _day_start(now or timezone.now())
+    cutoff = today - CANCELLED_KEPT
+    held_place = EnrollmentEvent.objects.filter(enrollment=OuterRef("pk"), to_status__in=FEED_STATUSES)
+    enrollments = list(
+        Enrollment.objects.filter(user=user)
+        .annotate(held_place=Exists(held_place))
+        .filter(Q(status__in=[*FEED_STATUSES, S.OFFERED])
+                | Q(status=S.CANCELLED, updated_at__gte=cutoff, held_place=True))
+        .select_related("cohort__course")
+        .order_by("pk")
+    )
+    attending = {e.cohort_id for e in enrollments if e.status in FEED_STATUSES}
+    left = {e.cohort_id for e in enrollments if e.status == S.CANCELLED} - attending
+    offers = [e for e in enrollments if e.status == S.OFFERED and e.offer_expires_at
+              and e.offer_expires_at >= cutoff]
+
+    teaches = Cohort.trainers.through.objects.filter(user_id=user.pk)
+    sessions = (
+        Session.objects.filter(Q(cohort_id__in=attending | left) | Q(cohort_id__in=teaches.values("cohort_id")))
+        .filter(ends_at__gte=today - HISTORY_KEPT)
+        .annotate(teaching=Exists(teaches.filter(cohort_id=OuterRef("cohort_id"))))
+        .select_related("venue")
+        .order_by("starts_at", "pk")
+    )
+    # Cohorts and their course pages once each, not once per session: a Wagtail page is an expensive row
+    # to turn into an object, and 200 sessions share a handful of cohorts.
+    sessions = list(sessions)
+    cohorts = {c.pk: c for c in Cohort.objects.filter(pk__in={s.cohort_id for s in sessions}).select_related("course")}
+    for session in sessions:
+        session.cohort = cohorts[session.cohort_id]
+    feed = PersonalFeed(offers=offers)
+    urls: dict[int, str] = {}
+
+    def url_of(course) -> str:
+        if course.pk not in urls:
+            urls[course.pk] = course_url(course)
+        return urls[course.pk]
+
+    parts: list = [user.pk, today]
+    moments = [today]
+    for session in sessions:
+        if not _stays(session, cutoff):
+            continue
+        cancelled = not session.teaching and session.cohort_id not in attending
+        feed.entries.append(FeedEntry(session=session, teaching=session.teaching, cancelled=cancelled))
+        parts.append((_session_key(session, url_of(session.cohort.course)), session.teaching, cancelled))
+        moments += [session.updated_at, session.cohort.updated_at]
+    for enrollment in offers:
+        course = enrollment.cohort.course
+        parts.append(("offer", enrollment.pk, enrollment.updated_at, enrollment.offer_expires_at, course.title,
+                      url_of(course)))
+        moments.append(enrollment.updated_at)
+    moments += [e.updated_at for e in enrollments]
+    feed.etag = _fingerprint(parts)
+    feed.last_modified = max(moments)
+    return feed
+
+
+def public_cohort(*, code: str) -> Cohort | None:
+    """A cohort of a live, public course page, or None."""
+    return (Cohort.objects.select_related("course")
+            .filter(code=code, course__in=CoursePage.objects.live().public()).first())
+
+
+def public_session(*, uid) -> Session | None:
+    """A session of a live, public course page, with cohort, course and venue loaded; or None."""
+    return (Session.objects.select_related("cohort__course", "venue")
+            .filter(uid=uid, cohort__course__in=CoursePage.objects.live().public()).first())
+
+
+def cohort_sessions(*, cohort: Cohort) -> list[Session]:
+    sessions = list(cohort.sessions.select_related("venue").order_by("starts_at", "pk"))
+    for session in sessions:
+        session.cohort = cohort
+    return sessions
+
+
+def sessions_fingerprint(sessions: list[Session]) -> tuple[str, dt.datetime | None]:
+    """ETag and Last-Modified for a download of these sessions (all of one cohort, so one course)."""
+    urls = {s.cohort.course_id: course_url(s.cohort.course) for s in sessions[:1]}
+    parts = [_session_key(s, urls.get(s.cohort.course_id) or course_url(s.cohort.course)) for s in sessions]
+    moments = [m for s in sessions for m in (s.updated_at, s.cohort.updated_at)]
+    return _fingerprint(parts), (max(moments) if moments else None)

@@ -1,0 +1,123 @@
+"""Calendar downloads (public), the personal feed (token only), and the feed settings page (logged in).
+
+Feeds answer conditional GETs: the ETag is a hash of exactly the data in the feed, so an unchanged feed
+costs the selector's queries and a 304; a changed one is built once and cached under its ETag.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import Profile
+
+from . import ics
+from .calendar_selectors import (
+    cohort_sessions,
+    feed_owner,
+    personal_feed,
+    public_cohort,
+    public_session,
+    sessions_fingerprint,
+)
+from .calendar_services import calendar_feed_is_active, calendar_feed_revoke, calendar_token_regenerate
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+BODY_CACHE_SECONDS = 24 * 3600
+
+
+def _conditional(request, etag: str, last_modified, build, *, cache_control: str, filename: str | None = None):
+    """304 when the client has this version; otherwise the body (from the cache or `build()`)."""
+    quoted = f'"{etag}"'
+    stamp = int(last_modified.timestamp()) if last_modified else None
+    response = get_conditional_response(request, etag=quoted, last_modified=stamp)
+    if response is None:
+        key = f"oskus:ics:{etag}"
+        body = cache.get(key)
+        if body is None:
+            body = build()
+            cache.set(key, body, BODY_CACHE_SECONDS)
+        response = HttpResponse(body, content_type=CONTENT_TYPE)
+        if filename:
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["ETag"] = quoted
+    if stamp is not None:
+        response["Last-Modified"] = http_date(stamp)
+    response["Cache-Control"] = cache_control
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_GET
+def personal_feed_view(request, token: str):
+    """The personal feed: no log-in; the token is the only key. Unknown or revoked token: 404, no data."""
+    profile = feed_owner(token=token)
+    if profile is None:
+        raise Http404
+    feed = personal_feed(user=profile.user)
+    name = _("Oskus: my trainings")
+    return _conditional(
+        request, feed.etag, feed.last_modified,
+        lambda: ics.personal_calendar(entries=feed.entries, offers=feed.offers, name=name),
+        cache_control="private, no-cache",  # revalidate every time: a revoked address must stop at once
+    )
+
+
+@require_GET
+def cohort_ics(request, code: str):
+    """All sessions of a cohort of a published course, as a file to import."""
+    cohort = public_cohort(code=code)
+    if cohort is None:
+        raise Http404
+    sessions = cohort_sessions(cohort=cohort)
+    etag, last_modified = sessions_fingerprint(sessions)
+    return _conditional(request, etag, last_modified, lambda: ics.sessions_calendar(sessions, name=str(cohort)),
+                        cache_control="public, max-age=300", filename=f"{cohort.code}.ics")
+
+
+@require_GET
+def session_ics(request, uid):
+    """One session of a published course, as a file to import."""
+    session = public_session(uid=uid)
+    if session is None:
+        raise Http404
+    etag, last_modified = sessions_fingerprint([session])
+    return _conditional(request, etag, last_modified,
+                        lambda: ics.sessions_calendar([session], name=session.cohort.course.title),
+                        cache_control="public, max-age=300",
+                        filename=f"{session.cohort.code}-{session.starts_at:%Y%m%d}.ics")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request):
+    """Show the person's feed address; POST action=regenerate gives a new one, action=revoke switches it off."""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "regenerate":
+            calendar_token_regenerate(user=request.user)
+            messages.success(request, _("Your calendar has a new address. The old address no longer works."))
+        elif action == "revoke":
+            calendar_feed_revoke(user=request.user)
+            messages.success(request, _("Your calendar feed is switched off. The old address no longer works."))
+        else:
+            messages.error(request, _("Unknown action. Nothing was changed."))
+        return redirect("calendar_settings")
+    profile, _created = Profile.objects.get_or_create(user=request.user)
+    active = calendar_feed_is_active(profile=profile)
+    context = {"active": active}
+    if active:
+        feed_url = ics.absolute_url(reverse("personal_feed", kwargs={"token": profile.calendar_token}))
+        context["feed_url"] = feed_url
+        context["webcal_url"] = "webcal://" + feed_url.split("://", 1)[1]
+    response = render(request, "enrollment/calendar_settings.html", context)
+    response["Cache-Control"] = "private, no-store"
+    # same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" and CSRF refuses the POST.
+    response["Referrer-Policy"] = "same-origin"
+    return response

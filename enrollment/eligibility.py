@@ -1,0 +1,72 @@
+"""Who may enroll in a cohort: counties, professions and prerequisite courses.
+
+`eligibility_problem` returns the exact, translated reason (or None); `eligibility_check` raises it as
+`NotEligible`. Both only read; the enrollment services call them before locking the cohort.
+"""
+
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+
+from accounts.models import Profession
+
+from .exceptions import NotEligible
+from .models import Cohort, Enrollment, EnrollmentStatus
+
+COUNTY_SUFFIX = " maakond"
+
+
+def short_county_name(name: str) -> str:
+    """'Põlva maakond' -> 'Põlva' (the suffix reads as 'county' in the sentence around it)."""
+    return name[: -len(COUNTY_SUFFIX)] if name.endswith(COUNTY_SUFFIX) else name
+
+
+def eligible_county_ids(cohort: Cohort) -> list[int]:
+    """The cohort's own county list, or the course's when the cohort has none; empty means every county."""
+    ids = list(cohort.eligible_counties.values_list("id", flat=True))
+    if not ids:
+        ids = list(cohort.course.eligible_counties.values_list("id", flat=True))
+    return ids
+
+
+def eligibility_problem(*, user, cohort: Cohort) -> str | None:
+    """The first reason why `user` may not enroll in `cohort`, as a translated sentence, or None."""
+    from accounts.models import County
+
+    profile = getattr(user, "profile", None)
+    county_ids = eligible_county_ids(cohort)
+    if county_ids:
+        names = [short_county_name(c) for c in County.objects.filter(id__in=county_ids)
+                 .order_by("name").values_list("name", flat=True)]
+        sentence = _("This cohort is open only to specialists of %(counties)s counties.") % {
+            "counties": get_text_list(names, _("and"))} if len(names) > 1 else \
+            _("This cohort is open only to specialists of %(county)s county.") % {"county": names[0]}
+        if profile is None or profile.municipality_id is None:
+            return sentence + " " + _("Add your municipality to your profile first.")
+        if profile.municipality.county_id not in county_ids:
+            return sentence
+    professions = [p for p in (cohort.eligible_professions or []) if p]
+    if professions:
+        labels = dict(Profession.choices)
+        wanted = [str(labels.get(p, p)).lower() for p in professions]
+        sentence = _("This cohort is open only to these professions: %(professions)s.") % {
+            "professions": get_text_list(wanted, _("and"))}
+        if profile is None or not profile.profession:
+            return sentence + " " + _("Add your profession to your profile first.")
+        if profile.profession not in professions:
+            return sentence
+    prerequisites = list(cohort.prerequisite_courses.order_by("title").values_list("id", "title"))
+    if prerequisites:
+        done = set(Enrollment.objects.filter(
+            user=user, status=EnrollmentStatus.COMPLETED, cohort__course_id__in=[pk for pk, _t in prerequisites],
+        ).values_list("cohort__course_id", flat=True))
+        missing = [f"“{title}”" for pk, title in prerequisites if pk not in done]
+        if missing:
+            return _("Complete %(courses)s first.") % {"courses": get_text_list(missing, _("and"))}
+    return None
+
+
+def eligibility_check(*, user, cohort: Cohort) -> None:
+    """Raise `NotEligible` with the exact reason when `user` may not enroll in `cohort`."""
+    problem = eligibility_problem(user=user, cohort=cohort)
+    if problem:
+        raise NotEligible(problem)

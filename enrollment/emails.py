@@ -1,0 +1,112 @@
+"""E-mails about an enrollment, rendered in the recipient's language (plain text + HTML).
+
+Services never send mail themselves: they call `transaction.on_commit` -> `tasks.send_enrollment_email`,
+which calls `send_enrollment_email` here. `build_message(kind, enrollment)` returns the message without
+sending it.
+
+Attachments (e.g. the calendar invitation): another module appends a callable to `ATTACHMENT_BUILDERS`:
+
+    from enrollment.emails import ATTACHMENT_BUILDERS
+
+    def attach_ics(kind: str, enrollment, message) -> None:
+        if kind in ("confirmation", "promotion", "changed", "cohort_cancelled"):
+            message.attach("invitation.ics", ics_bytes, "text/calendar; method=REQUEST")
+
+    ATTACHMENT_BUILDERS.append(attach_ics)
+
+Each builder runs inside the recipient's language (`translation.override`), after the text and HTML
+bodies are set; an exception in a builder is logged and the e-mail goes out without that attachment.
+"""
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .models import Enrollment, SessionStatus
+from .tokens import offer_path
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("confirmation", "waitlisted", "pending", "offer", "promotion", "rejection", "cancellation", "changed",
+         "cohort_cancelled", "reminder")
+
+ATTACHMENT_BUILDERS: list[Callable[[str, Enrollment, EmailMultiAlternatives], None]] = []
+
+
+def _subject(kind: str, course: str) -> str:
+    subjects = {
+        "confirmation": _("Your place is confirmed: %(course)s"),
+        "waitlisted": _("You are on the waitlist: %(course)s"),
+        "pending": _("Your enrollment is waiting for approval: %(course)s"),
+        "offer": _("A place is free for you: %(course)s"),
+        "promotion": _("You have a place: %(course)s"),
+        "rejection": _("Your enrollment was not approved: %(course)s"),
+        "cancellation": _("Your enrollment is cancelled: %(course)s"),
+        "changed": _("Your training has changed: %(course)s"),
+        "cohort_cancelled": _("Training cancelled: %(course)s"),
+        "reminder": _("Reminder: %(course)s starts soon"),
+    }
+    return subjects[kind] % {"course": course}
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def recipient_language(enrollment: Enrollment) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    return enrollment.language if enrollment.language in codes else settings.LANGUAGE_CODE
+
+
+def build_message(kind: str, enrollment: Enrollment) -> EmailMultiAlternatives:
+    """The e-mail `kind` about `enrollment`, in the recipient's language, with attachments from the hooks."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown e-mail kind {kind!r}")
+    language = recipient_language(enrollment)
+    with translation.override(language):
+        cohort = enrollment.cohort
+        course = cohort.course
+        sessions = [s for s in cohort.sessions.all() if s.status != SessionStatus.CANCELLED]
+        context = {
+            "kind": kind,
+            "enrollment": enrollment,
+            "user": enrollment.user,
+            "cohort": cohort,
+            "course": course,
+            "sessions": sessions,
+            "course_url": _absolute(course.get_url() or "/"),
+            "my_trainings_url": _absolute(reverse("my_trainings")),
+            "site_url": settings.SITE_URL,
+            "language": language,
+        }
+        if kind == "offer":
+            context["accept_url"] = _absolute(offer_path(enrollment_id=enrollment.pk, action="accept"))
+            context["decline_url"] = _absolute(offer_path(enrollment_id=enrollment.pk, action="decline"))
+        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _subject(kind, course.title)
+        text = render_to_string("enrollment/email/message.txt", context)
+        html = render_to_string("enrollment/email/message.html", context)
+        message = EmailMultiAlternatives(subject=subject, body=text, to=[enrollment.user.email],
+                                         headers={"Content-Language": language})
+        message.attach_alternative(html, "text/html")
+        for builder in ATTACHMENT_BUILDERS:
+            try:
+                builder(kind, enrollment, message)
+            except Exception:
+                logger.exception("Attachment builder %r failed for a %s e-mail", builder, kind)
+    return message
+
+
+def send_enrollment_email(*, kind: str, enrollment_id: int) -> bool:
+    """Build and send one e-mail; False when the enrollment no longer exists."""
+    enrollment = (Enrollment.objects.select_related("user", "cohort", "cohort__course")
+                  .prefetch_related("cohort__sessions__venue").filter(pk=enrollment_id).first())
+    if enrollment is None:
+        return False
+    build_message(kind, enrollment).send()
+    return True

@@ -1,0 +1,201 @@
+"""Reads for pages, the admin and feeds; each runs a constant number of queries whatever the row count."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+
+from .eligibility import short_county_name
+from .models import (
+    ACTIVE_STATUSES,
+    SEAT_STATUSES,
+    Cohort,
+    CohortStatus,
+    Enrollment,
+    EnrollmentStatus,
+    Session,
+    SessionStatus,
+)
+
+S = EnrollmentStatus
+# Rich text and StreamField columns of the course page that enrollment pages never show.
+HEAVY_COURSE_FIELDS = ("course__body", "course__goals", "course__outcomes", "course__prerequisites",
+                       "course__certificate_text")
+CLOSED_STATUSES = (S.CANCELLED, S.DECLINED, S.EXPIRED, S.REJECTED)
+
+
+def _sessions_prefetch(prefix: str = "") -> Prefetch:
+    return Prefetch(f"{prefix}sessions", queryset=Session.objects.select_related("venue").order_by("starts_at"),
+                    to_attr="session_list")
+
+
+def with_counts(queryset):
+    """Annotate cohorts with `seats_taken`, `waiting` and `pending` (one query, no per-row counting)."""
+    return queryset.annotate(
+        seats_taken=Count("enrollments", filter=Q(enrollments__status__in=SEAT_STATUSES), distinct=True),
+        waiting=Count("enrollments", filter=Q(enrollments__status=S.WAITLISTED), distinct=True),
+        pending=Count("enrollments", filter=Q(enrollments__status=S.PENDING), distinct=True),
+    )
+
+
+def _waitlist_position():
+    """1-based position on the cohort's waitlist (by joining time, then id) as a subquery annotation."""
+    ahead = (Enrollment.objects.filter(cohort_id=OuterRef("cohort_id"), status=S.WAITLISTED)
+             .filter(Q(waitlist_joined_at__lt=OuterRef("waitlist_joined_at"))
+                     | Q(waitlist_joined_at=OuterRef("waitlist_joined_at"), id__lt=OuterRef("id")))
+             .order_by().values("cohort_id").annotate(n=Count("id")).values("n"))
+    return Coalesce(Subquery(ahead), Value(0)) + 1
+
+
+def _decorate(enrollment: Enrollment, now) -> None:
+    sessions = [s for s in enrollment.cohort.session_list if s.status != SessionStatus.CANCELLED]
+    enrollment.sessions = sessions
+    enrollment.first_start = sessions[0].starts_at if sessions else None
+    enrollment.last_end = max((s.ends_at for s in sessions), default=None)
+    deadline = (enrollment.first_start - dt.timedelta(hours=enrollment.cohort.cancellation_cutoff_hours)
+                if enrollment.first_start else None)
+    enrollment.cancel_deadline = deadline
+    if enrollment.status == S.CONFIRMED:
+        enrollment.can_cancel = deadline is None or now < deadline
+    else:
+        enrollment.can_cancel = enrollment.status in (S.PENDING, S.WAITLISTED, S.OFFERED)
+
+
+@dataclass
+class MyTrainings:
+    offered: list = field(default_factory=list)
+    upcoming: list = field(default_factory=list)
+    pending: list = field(default_factory=list)
+    waitlisted: list = field(default_factory=list)
+    past: list = field(default_factory=list)
+    closed: list = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.offered, self.upcoming, self.pending, self.waitlisted, self.past, self.closed))
+
+
+def my_trainings(*, user, now=None) -> MyTrainings:
+    """The user's enrollments grouped for the "My trainings" page, with sessions and hours (5 queries in all)."""
+    now = now or timezone.now()
+    enrollments = list(
+        Enrollment.objects.filter(user=user)
+        .select_related("cohort", "cohort__course")  # the course's hours and rule, for the progress bars
+        .prefetch_related(_sessions_prefetch("cohort__"))
+        .annotate(waitlist_position=_waitlist_position(), course_title=F("cohort__course__title"))
+        .order_by("-created_at", "-id")
+    )
+    result = MyTrainings()
+    for enrollment in enrollments:
+        _decorate(enrollment, now)
+        status = enrollment.status
+        if status == S.OFFERED:
+            result.offered.append(enrollment)
+        elif status == S.PENDING:
+            result.pending.append(enrollment)
+        elif status == S.WAITLISTED:
+            result.waitlisted.append(enrollment)
+        elif status == S.CONFIRMED and (enrollment.last_end is None or enrollment.last_end > now):
+            result.upcoming.append(enrollment)
+        elif status in (S.CONFIRMED, S.COMPLETED, S.NOT_COMPLETED):
+            result.past.append(enrollment)
+        else:
+            result.closed.append(enrollment)
+    from .attendance.selectors import progress_for_enrollments  # attendance lives inside this app
+
+    attending = result.upcoming + result.past
+    progress = progress_for_enrollments(attending, now=now)  # 2 queries for all of them
+    for enrollment in attending:
+        enrollment.attendance_progress = progress.get(enrollment.pk)
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    result.upcoming.sort(key=lambda e: e.first_start or far)
+    result.past.sort(key=lambda e: e.last_end or e.created_at, reverse=True)
+    return result
+
+
+def user_enrollment(*, user, pk: int) -> Enrollment:
+    """The user's own enrollment or Http404 (somebody else's enrollment is indistinguishable from none)."""
+    return get_object_or_404(Enrollment.objects.select_related("cohort", "cohort__course", "user"), pk=pk, user=user)
+
+
+def course_cohorts(*, course, user=None, now=None) -> list[Cohort]:
+    """A course's cohorts still to come or running, with sessions, free places and the user's enrollment.
+
+    Each cohort gets `session_list`, `seats_taken`, `waiting`, `free_places`, `my_enrollment` (or None),
+    `registration_is_open`. Four queries at most, whatever the number of cohorts and sessions.
+    """
+    now = now or timezone.now()
+    cohorts = list(
+        with_counts(Cohort.objects.filter(course_id=course.pk)
+                    .exclude(status__in=[CohortStatus.FINISHED, CohortStatus.CANCELLED]))
+        .prefetch_related(_sessions_prefetch(), "eligible_counties")
+        .order_by("registration_closes", "code")
+    )
+    course_counties = None
+    mine = {}
+    if user is not None and user.is_authenticated and cohorts:
+        for enrollment in Enrollment.objects.filter(user=user, cohort__in=[c.pk for c in cohorts],
+                                                    status__in=ACTIVE_STATUSES):
+            mine[enrollment.cohort_id] = enrollment
+    visible = []
+    for cohort in cohorts:
+        sessions = [s for s in cohort.session_list if s.status != SessionStatus.CANCELLED]
+        cohort.sessions_shown = sessions
+        last_end = max((s.ends_at for s in sessions), default=None)
+        if last_end is not None and last_end < now:
+            continue
+        cohort.free_places = max(cohort.capacity - cohort.seats_taken - cohort.waiting, 0)
+        counties = list(cohort.eligible_counties.all())
+        if not counties:
+            if course_counties is None:
+                course_counties = list(course.eligible_counties.all())
+            counties = course_counties
+        cohort.county_names = get_text_list(sorted(short_county_name(c.name) for c in counties), _("and"))
+        cohort.county_count = len(counties)
+        cohort.my_enrollment = mine.get(cohort.pk)
+        cohort.registration_is_open = (
+            cohort.status in (CohortStatus.OPEN, CohortStatus.RUNNING)
+            and (cohort.registration_opens is None or cohort.registration_opens <= now)
+            and (cohort.registration_closes is None or now < cohort.registration_closes)
+        )
+        visible.append(cohort)
+    visible.sort(key=lambda c: (c.sessions_shown[0].starts_at if c.sessions_shown else dt.datetime.max.replace(
+        tzinfo=dt.UTC), c.code))
+    return visible
+
+
+def cohort_get(*, pk: int) -> Cohort:
+    """A cohort with its course (one query), or Http404."""
+    return get_object_or_404(Cohort.objects.select_related("course").defer(*HEAVY_COURSE_FIELDS), pk=pk)
+
+
+def cohort_for_enrollment(*, pk: int) -> Cohort:
+    """A cohort a specialist may look at (not cancelled or finished) with sessions and counts, or Http404."""
+    return get_object_or_404(
+        with_counts(Cohort.objects.select_related("course")).prefetch_related(_sessions_prefetch()), pk=pk)
+
+
+def cohort_counts(*, cohort: Cohort) -> dict[str, int]:
+    """Number of enrollments in each status, plus `free` places (one query)."""
+    counts = {status.value: 0 for status in S}
+    for row in Enrollment.objects.filter(cohort_id=cohort.pk).values("status").annotate(n=Count("id")).order_by():
+        counts[row["status"]] = row["n"]
+    taken = sum(counts[s] for s in SEAT_STATUSES)
+    counts["free"] = max(cohort.capacity - taken, 0)
+    return counts
+
+
+def cohort_waitlist(*, cohort: Cohort):
+    """The waitlist in the order places are offered (first come, first served), with the people."""
+    return (Enrollment.objects.filter(cohort_id=cohort.pk, status=S.WAITLISTED)
+            .select_related("user", "user__profile").order_by("waitlist_joined_at", "id"))
+
+
+def enrollment_history(*, enrollment: Enrollment):
+    return enrollment.events.select_related("actor").order_by("at", "id")
+

@@ -1,0 +1,96 @@
+"""Many people enroll at the same moment into a cohort with few places (PostgreSQL, real threads).
+
+After pretix's concurrency tests: each thread has its own database connection; a barrier releases them
+together. With the cohort lock exactly `capacity` end confirmed and the rest wait-listed, every round. The
+control test replaces the lock with a plain read and holds every thread after its count, before its write:
+the cohort is overbooked, which shows the race the lock prevents is real.
+"""
+
+import threading
+
+import pytest
+from django.db import connections
+
+from enrollment import services
+from enrollment.models import Cohort, Enrollment, EnrollmentEvent, EnrollmentStatus
+from tests import factories
+
+S = EnrollmentStatus
+THREADS = 12
+CAPACITY = 3
+ROUNDS = 3
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def ensure_wagtail_root():
+    """Transactional tests elsewhere flush the database, taking Wagtail's root page and locale with them."""
+    from wagtail.models import Locale, Page
+
+    Locale.objects.get_or_create(language_code="et")
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))
+
+
+@pytest.fixture
+def site_tree(transactional_db):
+    ensure_wagtail_root()
+    return {"home": factories.home_page(), "catalogue": factories.catalogue_page()}
+
+
+def enroll_all_at_once(cohort, users, *, before=None):
+    barrier = threading.Barrier(len(users))
+    errors, results = [], []
+
+    def worker(user):
+        try:
+            barrier.wait(timeout=30)
+            results.append(services.enrollment_create(user=user, cohort=cohort, answers={}))
+        except Exception as error:  # collected and asserted on below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results, errors
+
+
+def test_simultaneous_enrollments_confirm_exactly_capacity_and_waitlist_the_rest(site_tree):
+    course = factories.CoursePageFactory()
+    users = [factories.UserFactory() for _ in range(THREADS)]
+    for round_number in range(ROUNDS):
+        cohort = factories.CohortFactory(course=course, capacity=CAPACITY, code=f"burst-{round_number}")
+        factories.SessionFactory(cohort=cohort)
+        results, errors = enroll_all_at_once(cohort, users)
+        assert errors == []
+        statuses = list(Enrollment.objects.filter(cohort=cohort).values_list("status", flat=True))
+        assert statuses.count(S.CONFIRMED) == CAPACITY
+        assert statuses.count(S.WAITLISTED) == THREADS - CAPACITY
+        assert EnrollmentEvent.objects.filter(enrollment__cohort=cohort).count() == THREADS
+
+
+def test_control_without_the_lock_the_cohort_is_overbooked(site_tree, monkeypatch):
+    cohort = factories.CohortFactory(capacity=CAPACITY)
+    factories.SessionFactory(cohort=cohort)
+    users = [factories.UserFactory() for _ in range(THREADS)]
+    hold = threading.Barrier(THREADS)
+    counted = threading.local()
+    real_count = services._count
+
+    def count_then_wait(locked_cohort):
+        result = real_count(locked_cohort)
+        if not getattr(counted, "done", False):  # only the first count of each request: before its write
+            counted.done = True
+            hold.wait(timeout=30)
+        return result
+
+    monkeypatch.setattr(services, "_lock_cohort", lambda cohort_id: Cohort.objects.get(pk=cohort_id))
+    monkeypatch.setattr(services, "_count", count_then_wait)
+    results, errors = enroll_all_at_once(cohort, users)
+    assert errors == []
+    confirmed = Enrollment.objects.filter(cohort=cohort, status=S.CONFIRMED).count()
+    assert confirmed > CAPACITY  # the race is real: only the lock prevents it

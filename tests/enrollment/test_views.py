@@ -1,0 +1,218 @@
+"""Specialist pages: enroll, My trainings, cancel, answer offers; refusals change nothing."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from enrollment import services
+from enrollment.models import Enrollment, EnrollmentEvent, EnrollmentStatus
+from enrollment.tokens import offer_token
+from tests import factories
+
+S = EnrollmentStatus
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cohort(site_tree):
+    course = factories.CoursePageFactory(ask_dietary_needs=True, ask_supervisor=True, title="Lapse heaolu hindamine")
+    cohort = factories.CohortFactory(course=course, capacity=1, code="lhh-2026-tartu", title="Tartu")
+    factories.SessionFactory(cohort=cohort, venue=factories.VenueFactory())
+    return cohort
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def valid_answers(**extra):
+    return {"dietary_needs": "taimetoit", "supervisor_name": "Kalle Kask", "supervisor_email": "kalle@example.ee",
+            "agree": "on", **extra}
+
+
+def test_course_page_lists_cohort_with_free_places_and_enroll_button(cohort, specialist):
+    response = logged_in(specialist).get(cohort.course.url)
+    html = response.content.decode()
+    if "cohort" not in html:
+        pytest.fail("course_page.html does not include courses/includes/cohorts_slot.html yet")
+    assert reverse("enroll", args=[cohort.pk]) in html
+    assert 'data-cohort="lhh-2026-tartu"' in html
+
+
+def test_enroll_form_asks_the_course_questions_and_stores_answers(cohort, specialist,
+                                                                    django_capture_on_commit_callbacks):
+    client = logged_in(specialist)
+    page = client.get(reverse("enroll", args=[cohort.pk])).content.decode()
+    assert 'name="dietary_needs"' in page and 'name="supervisor_email"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("enroll", args=[cohort.pk]), valid_answers())
+    assert response.status_code == 302 and response.url == reverse("my_trainings")
+    enrollment = Enrollment.objects.get(user=specialist, cohort=cohort)
+    assert enrollment.status == S.CONFIRMED
+    assert enrollment.answers == {"dietary_needs": "taimetoit", "supervisor_name": "Kalle Kask",
+                                  "supervisor_email": "kalle@example.ee"}
+    assert len(mail.outbox) == 1 and "Lapse heaolu hindamine" in mail.outbox[0].subject
+
+
+def test_enroll_with_bad_supervisor_email_shows_error_and_saves_nothing(cohort, specialist):
+    response = logged_in(specialist).post(reverse("enroll", args=[cohort.pk]),
+                                          valid_answers(supervisor_email="not-an-address"))
+    assert response.status_code == 400
+    assert "errorlist" in response.content.decode()
+    assert not Enrollment.objects.exists()
+
+
+def test_enrolling_twice_through_the_page_shows_the_reason(cohort, specialist):
+    client = logged_in(specialist)
+    client.post(reverse("enroll", args=[cohort.pk]), valid_answers())
+    response = client.post(reverse("enroll", args=[cohort.pk]), valid_answers())
+    assert response.status_code == 400
+    assert "already enrolled" in response.content.decode() or "juba" in response.content.decode()
+    assert Enrollment.objects.filter(user=specialist).count() == 1
+
+
+def test_enroll_requires_login_and_keeps_the_address(cohort):
+    response = Client().get(reverse("enroll", args=[cohort.pk]))
+    assert response.status_code == 302 and "next=" in response.url
+
+
+def test_enroll_post_without_csrf_token_is_refused(cohort, specialist):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(specialist)
+    response = client.post(reverse("enroll", args=[cohort.pk]), valid_answers())
+    assert response.status_code == 403
+    assert not Enrollment.objects.exists()
+
+
+def test_my_trainings_groups_enrollments_with_constant_queries(cohort, specialist, django_assert_max_num_queries):
+    client = logged_in(specialist)
+    client.post(reverse("enroll", args=[cohort.pk]), valid_answers())
+    with django_assert_max_num_queries(12):
+        first = client.get(reverse("my_trainings"))
+    assert "Lapse heaolu hindamine" in first.content.decode()
+    for _ in range(4):
+        other = factories.CohortFactory(capacity=0)
+        factories.SessionFactory(cohort=other)
+        factories.SessionFactory(cohort=other, starts_at=timezone.now() + dt.timedelta(days=30))
+        services.enrollment_create(user=specialist, cohort=other, answers={})
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("my_trainings"))
+    html = response.content.decode()
+    assert html.count("enrollment-waitlisted") == 4
+    assert html.count("enrollment-confirmed") == 1
+
+
+def test_participant_cancels_from_my_trainings(cohort, specialist):
+    client = logged_in(specialist)
+    client.post(reverse("enroll", args=[cohort.pk]), valid_answers())
+    enrollment = Enrollment.objects.get(user=specialist)
+    assert client.get(reverse("enrollment_cancel", args=[enrollment.pk])).status_code == 200
+    response = client.post(reverse("enrollment_cancel", args=[enrollment.pk]))
+    assert response.status_code == 302
+    enrollment.refresh_from_db()
+    assert enrollment.status == S.CANCELLED
+
+
+def test_cancel_after_cut_off_shows_message_and_changes_nothing(site_tree, specialist):
+    cohort = factories.CohortFactory(cancellation_cutoff_hours=72)
+    factories.SessionFactory(cohort=cohort, starts_at=timezone.now() + dt.timedelta(hours=30))
+    enrollment = services.enrollment_create(user=specialist, cohort=cohort, answers={})
+    client = logged_in(specialist)
+    response = client.post(reverse("enrollment_cancel", args=[enrollment.pk]), follow=True)
+    enrollment.refresh_from_db()
+    assert enrollment.status == S.CONFIRMED
+    assert "message-error" in response.content.decode()
+
+
+def test_acting_on_another_persons_enrollment_is_404_and_changes_nothing(cohort, specialist):
+    owner = factories.UserFactory()
+    enrollment = services.enrollment_create(user=owner, cohort=cohort, answers={})
+    waiting = services.enrollment_create(user=factories.UserFactory(), cohort=cohort, answers={})
+    services.enrollment_cancel(enrollment=enrollment, actor=owner)
+    client = logged_in(specialist)
+    assert client.post(reverse("enrollment_cancel", args=[waiting.pk])).status_code == 404
+    assert client.post(reverse("enrollment_offer_respond", args=[waiting.pk, "accept"])).status_code == 404
+    link = reverse("enrollment_offer_link", args=[offer_token(enrollment_id=waiting.pk, action="accept")])
+    assert client.post(link).status_code == 404
+    waiting.refresh_from_db()
+    assert waiting.status == S.OFFERED
+
+
+def offered(cohort):
+    holder = services.enrollment_create(user=factories.UserFactory(), cohort=cohort, answers={})
+    waiting = services.enrollment_create(user=factories.UserFactory(), cohort=cohort, answers={})
+    services.enrollment_cancel(enrollment=holder, actor=holder.user)
+    waiting.refresh_from_db()
+    assert waiting.status == S.OFFERED
+    return waiting
+
+
+def test_offer_link_asks_to_log_in_then_accepts_on_post(cohort):
+    waiting = offered(cohort)
+    link = reverse("enrollment_offer_link", args=[offer_token(enrollment_id=waiting.pk, action="accept")])
+    anonymous = Client().get(link)
+    assert anonymous.status_code == 302 and "next=" in anonymous.url and "offer" in anonymous.url
+    client = logged_in(waiting.user)
+    assert client.get(link).status_code == 200
+    waiting.refresh_from_db()
+    assert waiting.status == S.OFFERED  # a GET (e.g. a mail scanner) changes nothing
+    client.post(link)
+    waiting.refresh_from_db()
+    assert waiting.status == S.CONFIRMED
+
+
+def test_offer_link_decline(cohort):
+    waiting = offered(cohort)
+    link = reverse("enrollment_offer_link", args=[offer_token(enrollment_id=waiting.pk, action="decline")])
+    logged_in(waiting.user).post(link)
+    waiting.refresh_from_db()
+    assert waiting.status == S.DECLINED
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda token: token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
+    lambda token: token.replace(token.split(":")[0], "eyJlIjo5OTksImEiOiJhY2NlcHQifQ"),
+    lambda token: "forged-token",
+])
+def test_tampered_offer_link_is_refused_with_a_clear_message(cohort, tamper):
+    waiting = offered(cohort)
+    token = tamper(offer_token(enrollment_id=waiting.pk, action="accept"))
+    client = logged_in(waiting.user)
+    for method in (client.get, client.post):
+        response = method(reverse("enrollment_offer_link", args=[token]))
+        assert response.status_code == 400
+        assert "message-error" in response.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.status == S.OFFERED
+
+
+def test_offer_accept_from_page_after_deadline_is_refused(cohort):
+    waiting = offered(cohort)
+    Enrollment.objects.filter(pk=waiting.pk).update(offer_expires_at=timezone.now() - dt.timedelta(minutes=5))
+    response = logged_in(waiting.user).post(reverse("enrollment_offer_respond", args=[waiting.pk, "accept"]),
+                                            follow=True)
+    waiting.refresh_from_db()
+    assert waiting.status == S.EXPIRED
+    assert "message-error" in response.content.decode()
+    assert EnrollmentEvent.objects.filter(enrollment=waiting, to_status=S.EXPIRED).exists()
+
+
+def test_offer_respond_refuses_get(cohort):
+    waiting = offered(cohort)
+    response = logged_in(waiting.user).get(reverse("enrollment_offer_respond", args=[waiting.pk, "accept"]))
+    assert response.status_code == 405
+
+
+def test_enroll_page_shows_eligibility_reason_before_the_form(site_tree):
+    cohort = factories.CohortFactory(eligible_professions=["police"])
+    user = factories.UserFactory(profile__profession="teacher")
+    html = logged_in(user).get(reverse("enroll", args=[cohort.pk])).content.decode()
+    assert re.search(r"message-error", html)
+    assert 'name="agree"' not in html
