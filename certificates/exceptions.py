@@ -3,18 +3,11 @@ translated message that views show as-is."""
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts.errors import UserFacingError
 
-class CertificateError(Exception):
+
+class CertificateError(UserFacingError):
     """Base class: a refusal with a translated, user-facing message."""
-
-    default_message = _("This cannot be done.")
-
-    def __init__(self, message=None):
-        self.message = message if message is not None else self.default_message
-        super().__init__(self.message)
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 class AlreadyIssued(CertificateError):

@@ -398,7 +398,7 @@ def qualification_check_trainers(*, course, trainers: Iterable, on: dt.date | No
     if missing:
         names = ", ".join(sorted(t.get_full_name() for t in missing))
         raise TrainerNotQualified(
-            _("%(names)s cannot teach this course: a valid qualification for \u201c%(course)s\u201d is needed.")
+            _("%(names)s cannot teach this course: a valid qualification for “%(course)s” is needed.")
             % {"names": names, "course": target.title})
 
 
@@ -437,7 +437,7 @@ def qualification_reminders_send(*, today: dt.date | None = None) -> int:
 def _send_reminder(qualification: TrainerQualification, days: int) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         context = {"qualification": qualification, "days": days, "site_url": settings.SITE_URL}
-        subject = _("Your trainer qualification for \u201c%(course)s\u201d expires on %(date)s") % {
+        subject = _("Your trainer qualification for “%(course)s” expires on %(date)s") % {
             "course": qualification.course.title, "date": qualification.valid_until.strftime("%d.%m.%Y")}
         body = render_to_string("certificates/email/qualification_reminder.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [qualification.user.email])

@@ -6,18 +6,11 @@ expired is recorded as expired before `OfferExpired` is raised).
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts.errors import UserFacingError
 
-class EnrollmentError(Exception):
+
+class EnrollmentError(UserFacingError):
     """Base class: a refusal with a translated, user-facing message."""
-
-    default_message = _("This cannot be done.")
-
-    def __init__(self, message=None):
-        self.message = message if message is not None else self.default_message
-        super().__init__(self.message)
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 class AlreadyEnrolled(EnrollmentError):

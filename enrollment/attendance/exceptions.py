@@ -5,18 +5,11 @@ Services raise them before writing anything.
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts.errors import UserFacingError
 
-class AttendanceError(Exception):
+
+class AttendanceError(UserFacingError):
     """Base class: a refusal with a translated, user-facing message."""
-
-    default_message = _("This cannot be done.")
-
-    def __init__(self, message=None):
-        self.message = message if message is not None else self.default_message
-        super().__init__(self.message)
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 class NotAllowed(AttendanceError):
