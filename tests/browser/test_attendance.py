@@ -57,5 +57,5 @@ def test_trainer_marks_todays_session_on_a_phone_and_the_participants_progress_c
     page.context.clear_cookies()
     login(page, berit.user.email)
     page.goto("/my-hours/")
-    assert "8 of 16 h" in page.locator("main").inner_text()
+    assert "8 / 16 t osaletud" in page.locator("main").inner_text()  # "8 of 16 h attended" in Estonian
     assert_accessible(page)

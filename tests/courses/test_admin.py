@@ -19,7 +19,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client, coordinator, site_tree):
+    """A coordinator who uses the Wagtail admin in English (the messages asserted are the English ones)."""
+    from wagtail.users.models import UserProfile
+
     ensure_coordinator_page_permissions()
+    UserProfile.objects.update_or_create(user=coordinator, defaults={"preferred_language": "en"})
     client.force_login(coordinator)
     return client
 

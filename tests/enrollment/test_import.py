@@ -224,7 +224,7 @@ def test_a_service_refusal_during_the_import_rolls_back_every_row(coordinator, m
     data = (HEADER + "a@example.ee,A A,Tartu linn,teacher,\nb@example.ee,B B,Tartu linn,teacher,\n").encode()
     with pytest.raises(imports.ImportInvalid) as raised:
         imports.import_run(cohort=cohort, data=data, actor=coordinator)
-    assert "closed" in " ".join(raised.value.report.bad_rows[0].errors)
+    assert "on lõppenud" in " ".join(raised.value.report.bad_rows[0].errors)  # "registration is closed", in Estonian
     assert not User.objects.filter(email__in=["a@example.ee", "b@example.ee"]).exists()
     assert not Enrollment.objects.filter(cohort=cohort).exists()
 
