@@ -52,6 +52,18 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language (Estonian): a request or a test that activated
+    English must not leak into the next test (URLs under i18n_patterns depend on the active language)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters and cached pages must not leak from one test into the next."""
     from django.core.cache import cache
