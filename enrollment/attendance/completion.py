@@ -57,6 +57,8 @@ class CourseProgress:
     required_percent: int
     mandatory_total: int = 0
     mandatory_missed: list = field(default_factory=list)
+    # Of those, the ones already held (what a participant is told while the cohort runs).
+    mandatory_missed_held: list = field(default_factory=list)
     scheduled_hours: Decimal = Decimal("0")
     held_hours: Decimal = Decimal("0")
 
@@ -119,6 +121,7 @@ def course_progress(*, enrollment, course, own_sessions: Iterable, attendances: 
         course=course, enrollment=enrollment, attended_hours=min(earned, total) if total else earned,
         total_hours=total, required_percent=course.completion_min_percent or 80,
         mandatory_total=len(mandatory), mandatory_missed=missed, scheduled_hours=scheduled, held_hours=held,
+        mandatory_missed_held=[s for s in missed if now is None or s.ends_at <= now],
     )
 
 

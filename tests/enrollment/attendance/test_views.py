@@ -236,3 +236,28 @@ def test_my_trainings_shows_the_hours_attended_so_far_with_constant_queries(clie
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(_reverse("my_trainings"))
     assert response.content.decode().count("att-progress-text") == 4
+
+
+def test_a_mandatory_session_still_to_come_is_not_reported_as_missed(client):
+    """Progress while a cohort runs: only mandatory sessions already held can be "not attended"."""
+    import datetime as _dt
+
+    from django.urls import reverse as _reverse
+    from django.utils import timezone as _tz
+
+    from tests import factories as _f
+
+    user = _f.UserFactory()
+    cohort = _f.CohortFactory(status="running")
+    held = _tz.now() - _dt.timedelta(days=1)
+    coming = _tz.now() + _dt.timedelta(days=7)
+    _f.SessionFactory(cohort=cohort, starts_at=held, ends_at=held + _dt.timedelta(hours=3), mandatory=True)
+    _f.SessionFactory(cohort=cohort, starts_at=coming, ends_at=coming + _dt.timedelta(hours=3), mandatory=True)
+    _f.EnrollmentFactory(user=user, cohort=cohort, status="confirmed")
+    client.force_login(user)
+    from django.utils import translation as _translation
+
+    with _translation.override("en"):
+        html = client.get(_reverse("my_trainings")).content.decode()
+    assert "1 mandatory session not attended" in html
+    assert "2 mandatory sessions not attended" not in html
