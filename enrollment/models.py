@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from .history import AppendOnlyHistory
+
 ACADEMIC_HOUR_MINUTES = 45
 
 
@@ -189,7 +191,7 @@ class Enrollment(models.Model):
         return f"{self.user} · {self.cohort} · {self.get_status_display()}"
 
 
-class EnrollmentEvent(models.Model):
+class EnrollmentEvent(AppendOnlyHistory):
     """Append-only history of every status change of an enrollment: who, when, from, to, why."""
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="events")
@@ -204,14 +206,6 @@ class EnrollmentEvent(models.Model):
         verbose_name = _("enrollment history entry")
         verbose_name_plural = _("enrollment history")
         ordering = ["at", "id"]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Enrollment history is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Enrollment history is append-only.")
 
 
 from .attendance.models import *  # noqa: E402,F401,F403  (attendance lives in its own module)

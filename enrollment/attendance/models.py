@@ -8,10 +8,11 @@ data and constraints only; every write goes through enrollment/attendance/servic
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from ..history import AppendOnlyHistory
 
 __all__ = ["AttendanceStatus", "ATTENDED_STATUSES", "Attendance", "AttendanceEvent", "CheckInCode",
            "CompletionResult"]
@@ -79,7 +80,7 @@ class Attendance(models.Model):
         return self.session.cohort_id != self.enrollment.cohort_id
 
 
-class AttendanceEvent(models.Model):
+class AttendanceEvent(AppendOnlyHistory):
     """Append-only history of every attendance change: who, when, from, to, why."""
 
     attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE, related_name="events")
@@ -96,14 +97,6 @@ class AttendanceEvent(models.Model):
         verbose_name = _("attendance history entry")
         verbose_name_plural = _("attendance history")
         ordering = ["at", "id"]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Attendance history is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Attendance history is append-only.")
 
 
 class CheckInCode(models.Model):
