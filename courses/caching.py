@@ -8,8 +8,8 @@ How it works:
 - Invalidation bumps the version: every cached page is then stale at once. A bump happens when a page is
   published, unpublished, moved or deleted, when a snippet changes, and whenever cohorts, sessions or
   enrollments change (free places and dates are shown in the catalogue, the course page and programme pages,
-  so a per-page key would have to know every page that lists a course). Enrollment's services also call
-  ``invalidate_course(page_id)`` after they commit.
+  so a per-page key would have to know every page that lists a course). Every enrollment service saves
+  the enrollments it changes, so these receivers cover them. Bumps happen after the commit.
 - CSRF tokens are cut out before storing and a fresh token for the visitor is put back when serving, so
   forms on cached pages (the language switch, enroll buttons) keep working.
 
@@ -26,6 +26,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
@@ -69,11 +70,11 @@ def invalidate_all() -> None:
 
 
 def invalidate_course(page_id: int | None = None) -> None:
-    """Called when a course's cohorts or free places changed (enrollment services call it after commit).
+    """Called when a course's cohorts or free places changed (enrollment services call it).
 
     The course appears on its own page, the catalogue and programme pages, so all of them go stale.
     """
-    invalidate_all()
+    invalidate_after_commit()
 
 
 def mark_cacheable(request, response) -> None:
@@ -136,8 +137,14 @@ class AnonymousPageCacheMiddleware:
 
 # --- signal receivers (connected in CoursesConfig.ready) ------------------------------------------
 
+def invalidate_after_commit() -> None:
+    """Bump once the current transaction commits (at once outside one). Not before the commit: a page rendered
+    from the old rows in between would be stored under the new version and served as current."""
+    transaction.on_commit(invalidate_all)
+
+
 def on_change(sender=None, **kwargs) -> None:
-    invalidate_all()
+    invalidate_after_commit()
 
 
 def connect_signals() -> None:

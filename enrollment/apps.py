@@ -8,9 +8,17 @@ class EnrollmentConfig(AppConfig):
 
     def ready(self):
         # Calendar: SEQUENCE bumps on session/cohort changes, and iTIP invitations on enrollment e-mails.
-        from . import calendar_signals  # noqa: F401
+        from django.db.models.signals import post_delete, post_save
+
+        from . import (
+            calendar_signals,  # noqa: F401
+            my_trainings_cache,
+        )
         from .calendar_invitations import attach_invitations
         from .emails import ATTACHMENT_BUILDERS
 
+        for signal in (post_save, post_delete):
+            signal.connect(my_trainings_cache.attendance_changed, sender="enrollment.Attendance",
+                           dispatch_uid=f"my_trainings_cache.{signal is post_save}")
         if attach_invitations not in ATTACHMENT_BUILDERS:
             ATTACHMENT_BUILDERS.append(attach_invitations)

@@ -4,6 +4,8 @@
 `NotEligible`. Both only read; the enrollment services call them before locking the cohort.
 """
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Exists, OuterRef
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
@@ -20,20 +22,46 @@ def short_county_name(name: str) -> str:
     return name[: -len(COUNTY_SUFFIX)] if name.endswith(COUNTY_SUFFIX) else name
 
 
+def with_rule_flags(queryset):
+    """Annotate cohorts with which eligibility rules they have, so that a cohort open to everybody (the
+    usual case) is checked without a query: `has_county_rule`, `course_has_county_rule`, `has_prerequisites`."""
+    from courses.pages import CoursePage
+
+    return queryset.annotate(
+        has_county_rule=Exists(Cohort.eligible_counties.through.objects.filter(cohort_id=OuterRef("pk"))),
+        course_has_county_rule=Exists(CoursePage.eligible_counties.through.objects.filter(
+            coursepage_id=OuterRef("course_id"))),
+        has_prerequisites=Exists(Cohort.prerequisite_courses.through.objects.filter(cohort_id=OuterRef("pk"))),
+    )
+
+
 def eligible_county_ids(cohort: Cohort) -> list[int]:
     """The cohort's own county list, or the course's when the cohort has none; empty means every county."""
-    ids = list(cohort.eligible_counties.values_list("id", flat=True))
-    if not ids:
+    ids = []
+    if getattr(cohort, "has_county_rule", True):
+        ids = list(cohort.eligible_counties.values_list("id", flat=True))
+    if not ids and getattr(cohort, "course_has_county_rule", True):
         ids = list(cohort.course.eligible_counties.values_list("id", flat=True))
     return ids
 
 
+def _profile(user):
+    try:
+        return user.profile
+    except (AttributeError, ObjectDoesNotExist):
+        return None
+
+
 def eligibility_problem(*, user, cohort: Cohort) -> str | None:
-    """The first reason why `user` may not enroll in `cohort`, as a translated sentence, or None."""
+    """The first reason why `user` may not enroll in `cohort`, as a translated sentence, or None.
+
+    Reads only what the cohort's rules need (none at all for a cohort open to everybody that was loaded
+    through `with_rule_flags`).
+    """
     from accounts.models import County
 
-    profile = getattr(user, "profile", None)
     county_ids = eligible_county_ids(cohort)
+    profile = _profile(user) if county_ids or any(cohort.eligible_professions or []) else None
     if county_ids:
         names = [short_county_name(c) for c in County.objects.filter(id__in=county_ids)
                  .order_by("name").values_list("name", flat=True)]
@@ -54,7 +82,9 @@ def eligibility_problem(*, user, cohort: Cohort) -> str | None:
             return sentence + " " + _("Add your profession to your profile first.")
         if profile.profession not in professions:
             return sentence
-    prerequisites = list(cohort.prerequisite_courses.order_by("title").values_list("id", "title"))
+    prerequisites = []
+    if getattr(cohort, "has_prerequisites", True):
+        prerequisites = list(cohort.prerequisite_courses.order_by("title").values_list("id", "title"))
     if prerequisites:
         done = set(Enrollment.objects.filter(
             user=user, status=EnrollmentStatus.COMPLETED, cohort__course_id__in=[pk for pk, _t in prerequisites],

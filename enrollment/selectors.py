@@ -3,14 +3,13 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from .eligibility import short_county_name
+from .eligibility import short_county_name, with_rule_flags
 from .models import (
     ACTIVE_STATUSES,
     SEAT_STATUSES,
@@ -43,15 +42,6 @@ def with_counts(queryset):
     )
 
 
-def _waitlist_position():
-    """1-based position on the cohort's waitlist (by joining time, then id) as a subquery annotation."""
-    ahead = (Enrollment.objects.filter(cohort_id=OuterRef("cohort_id"), status=S.WAITLISTED)
-             .filter(Q(waitlist_joined_at__lt=OuterRef("waitlist_joined_at"))
-                     | Q(waitlist_joined_at=OuterRef("waitlist_joined_at"), id__lt=OuterRef("id")))
-             .order_by().values("cohort_id").annotate(n=Count("id")).values("n"))
-    return Coalesce(Subquery(ahead), Value(0)) + 1
-
-
 def _decorate(enrollment: Enrollment, now) -> None:
     sessions = [s for s in enrollment.cohort.session_list if s.status != SessionStatus.CANCELLED]
     enrollment.sessions = sessions
@@ -74,24 +64,69 @@ class MyTrainings:
     waitlisted: list = field(default_factory=list)
     past: list = field(default_factory=list)
     closed: list = field(default_factory=list)
+    # The next moment the list changes by the clock alone (a session starts or ends, a deadline passes).
+    valid_until: dt.datetime | None = None
 
     @property
     def is_empty(self) -> bool:
         return not any((self.offered, self.upcoming, self.pending, self.waitlisted, self.past, self.closed))
 
 
+# Only what "My trainings" shows or needs for the progress bars: the page is opened every week by every person.
+MY_TRAININGS_FIELDS = (
+    "id", "user_id", "cohort_id", "status", "created_at", "updated_at", "waitlist_joined_at", "offer_expires_at",
+    "cohort__id", "cohort__title", "cohort__course_id", "cohort__cancellation_cutoff_hours",
+    "cohort__course__title", "cohort__course__academic_hours", "cohort__course__completion_min_percent",
+)
+SESSION_LIST_FIELDS = ("id", "cohort_id", "title", "starts_at", "ends_at", "online_url", "academic_hours_override",
+                       "mandatory", "status", "venue__id", "venue__name", "venue__address")
+
+
+def sessions_by_cohort(cohort_ids) -> dict[int, list[Session]]:
+    """Sessions (with venue) of the given cohorts in time order, grouped by cohort id (one query)."""
+    grouped = {cohort_id: [] for cohort_id in cohort_ids}
+    if grouped:
+        for session in (Session.objects.filter(cohort_id__in=grouped).select_related("venue")
+                        .only(*SESSION_LIST_FIELDS).order_by("starts_at", "id")):
+            grouped[session.cohort_id].append(session)
+    return grouped
+
+
+def waitlist_positions(enrollments) -> dict[int, int]:
+    """1-based waitlist position (by joining time, then id) of each wait-listed enrollment (one query, or none)."""
+    waiting = [e for e in enrollments if e.status == S.WAITLISTED]
+    if not waiting:
+        return {}
+    queues = {}
+    for row in (Enrollment.objects.filter(cohort_id__in={e.cohort_id for e in waiting}, status=S.WAITLISTED)
+                .order_by("cohort_id", "waitlist_joined_at", "id").values_list("cohort_id", "id")):
+        queue = queues.setdefault(row[0], {})
+        queue[row[1]] = len(queue) + 1
+    return {e.pk: queues.get(e.cohort_id, {}).get(e.pk, 1) for e in waiting}
+
+
 def my_trainings(*, user, now=None) -> MyTrainings:
-    """The user's enrollments grouped for the "My trainings" page, with sessions and hours (5 queries in all)."""
+    """The user's enrollments grouped for the "My trainings" page, with sessions and hours.
+
+    Four queries at most (enrollments, sessions, attendance marks if any, waitlist positions if any),
+    whatever the number of enrollments; only the columns the page shows are read.
+    """
+    from .attendance.selectors import progress_for_enrollments, with_has_marks  # attendance lives in this app
+
     now = now or timezone.now()
     enrollments = list(
-        Enrollment.objects.filter(user=user)
+        with_has_marks(Enrollment.objects.filter(user=user))
         .select_related("cohort", "cohort__course")  # the course's hours and rule, for the progress bars
-        .prefetch_related(_sessions_prefetch("cohort__"))
-        .annotate(waitlist_position=_waitlist_position(), course_title=F("cohort__course__title"))
+        .only(*MY_TRAININGS_FIELDS)
         .order_by("-created_at", "-id")
     )
+    sessions = sessions_by_cohort({e.cohort_id for e in enrollments})
+    positions = waitlist_positions(enrollments)
     result = MyTrainings()
     for enrollment in enrollments:
+        enrollment.cohort.session_list = sessions[enrollment.cohort_id]
+        enrollment.course_title = enrollment.cohort.course.title
+        enrollment.waitlist_position = positions.get(enrollment.pk)
         _decorate(enrollment, now)
         status = enrollment.status
         if status == S.OFFERED:
@@ -106,15 +141,17 @@ def my_trainings(*, user, now=None) -> MyTrainings:
             result.past.append(enrollment)
         else:
             result.closed.append(enrollment)
-    from .attendance.selectors import progress_for_enrollments  # attendance lives inside this app
-
     attending = result.upcoming + result.past
-    progress = progress_for_enrollments(attending, now=now)  # 2 queries for all of them
+    progress = progress_for_enrollments(attending, now=now, sessions=sessions)  # 1 query for all of them
     for enrollment in attending:
         enrollment.attendance_progress = progress.get(enrollment.pk)
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     result.upcoming.sort(key=lambda e: e.first_start or far)
     result.past.sort(key=lambda e: e.last_end or e.created_at, reverse=True)
+    moments = [moment for e in enrollments for moment in
+               [e.cancel_deadline, e.offer_expires_at, *(t for s in e.sessions for t in (s.starts_at, s.ends_at))]
+               if moment is not None and moment > now]
+    result.valid_until = min(moments, default=None)
     return result
 
 
@@ -169,9 +206,15 @@ def course_cohorts(*, course, user=None, now=None) -> list[Cohort]:
     return visible
 
 
+# What enrolling reads before the services lock the cohort: the sign-up questions and the eligibility rules.
+SIGNUP_FIELDS = ("id", "course_id", "code", "title", "policy", "eligible_professions", "course__title",
+                 "course__ask_dietary_needs", "course__ask_accessibility_needs", "course__ask_supervisor")
+
+
 def cohort_get(*, pk: int) -> Cohort:
-    """A cohort with its course (one query), or Http404."""
-    return get_object_or_404(Cohort.objects.select_related("course").defer(*HEAVY_COURSE_FIELDS), pk=pk)
+    """A cohort with its course's title and sign-up questions and its eligibility rule flags (one query),
+    or Http404. Other fields load on access; the services re-read the cohort under its lock anyway."""
+    return get_object_or_404(with_rule_flags(Cohort.objects.select_related("course").only(*SIGNUP_FIELDS)), pk=pk)
 
 
 def cohort_for_enrollment(*, pk: int) -> Cohort:

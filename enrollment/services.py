@@ -19,7 +19,7 @@ import datetime as dt
 import logging
 
 from django.db import IntegrityError, transaction
-from django.db.models import Min
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,6 +75,16 @@ def _count(cohort: Cohort) -> tuple[int, int]:
     return len(statuses) - waiting, waiting
 
 
+def _count_with_user(cohort: Cohort, user) -> tuple[int, int, int]:
+    """(places taken, people waiting, the user's active enrollments): one query, inside the caller's lock."""
+    counts = Enrollment.objects.filter(cohort_id=cohort.pk, status__in=ACTIVE_STATUSES).aggregate(
+        taken=Count("id", filter=Q(status__in=SEAT_STATUSES)),
+        waiting=Count("id", filter=Q(status=S.WAITLISTED)),
+        mine=Count("id", filter=Q(user_id=user.pk)),
+    )
+    return counts["taken"], counts["waiting"], counts["mine"]
+
+
 def _free_places(cohort: Cohort) -> int:
     taken, _waiting = _count(cohort)
     return max(cohort.capacity - taken, 0)
@@ -112,22 +122,6 @@ def _notify(kind: str, enrollment: Enrollment) -> None:
             logger.exception("Could not enqueue the %s e-mail for enrollment %s", kind, enrollment_id)
 
     transaction.on_commit(send)
-
-
-def _invalidate(cohort: Cohort) -> None:
-    """Drop cached copies of the course page once free places changed (if the catalogue caches pages)."""
-    page_id = cohort.course_id
-
-    def drop():
-        try:
-            from courses import caching
-        except ImportError:
-            return
-        invalidate = getattr(caching, "invalidate_course", None)
-        if invalidate is not None:
-            invalidate(page_id)
-
-    transaction.on_commit(drop)
 
 
 def _first_session_start(cohort: Cohort):
@@ -170,8 +164,6 @@ def _offer_free_places(cohort: Cohort, *, actor=None) -> list[Enrollment]:
                    .order_by("waitlist_joined_at", "id")[:free])
     for enrollment in waiting:
         _offer(cohort, enrollment, actor=actor)
-    if waiting:
-        _invalidate(cohort)
     return waiting
 
 
@@ -223,32 +215,32 @@ def enrollment_create(*, user, cohort: Cohort, answers: dict | None = None, acto
     if check_eligibility:
         eligibility_check(user=user, cohort=cohort)
     now = timezone.now()
-    with transaction.atomic():
-        locked = _lock_cohort(cohort.pk)
-        _check_open(locked, now)
-        if Enrollment.objects.filter(user_id=user.pk, cohort_id=locked.pk, status__in=ACTIVE_STATUSES).exists():
-            raise AlreadyEnrolled()
-        taken, waiting = _count(locked)
-        if locked.policy == EnrollmentPolicy.APPROVAL:
-            status = S.PENDING
-        else:
-            status = S.CONFIRMED if locked.capacity - taken > waiting else S.WAITLISTED
-        try:
-            with transaction.atomic():
-                enrollment = Enrollment.objects.create(
-                    user=user, cohort=locked, status=status, answers=_clean_answers(answers),
-                    language=(language or "et")[:8],
-                    waitlist_joined_at=now if status == S.WAITLISTED else None,
-                )
-        except IntegrityError:
-            raise AlreadyEnrolled()
-        _record(enrollment, from_status="", to_status=status, actor=actor or user, reason=_("Enrolled."))
-        _notify({S.CONFIRMED: "confirmation", S.WAITLISTED: "waitlisted", S.PENDING: "pending"}[status], enrollment)
-        offered = []
-        if status == S.WAITLISTED and taken < locked.capacity:
-            # Places were free while others waited (e.g. the capacity was raised): offer them in order now.
-            offered = _offer_free_places(locked, actor=None)
-        _invalidate(locked)
+    try:
+        with transaction.atomic():
+            locked = _lock_cohort(cohort.pk)
+            _check_open(locked, now)
+            taken, waiting, mine = _count_with_user(locked, user)
+            if mine:
+                raise AlreadyEnrolled()
+            if locked.policy == EnrollmentPolicy.APPROVAL:
+                status = S.PENDING
+            else:
+                status = S.CONFIRMED if locked.capacity - taken > waiting else S.WAITLISTED
+            # No savepoint: every enrollment of this cohort is created under its lock, after the check above;
+            # the unique constraint is the last line (the IntegrityError below rolls the whole transaction back).
+            enrollment = Enrollment.objects.create(
+                user=user, cohort=locked, status=status, answers=_clean_answers(answers),
+                language=(language or "et")[:8], waitlist_joined_at=now if status == S.WAITLISTED else None,
+            )
+            _record(enrollment, from_status="", to_status=status, actor=actor or user, reason=_("Enrolled."))
+            _notify({S.CONFIRMED: "confirmation", S.WAITLISTED: "waitlisted", S.PENDING: "pending"}[status],
+                    enrollment)
+            offered = []
+            if status == S.WAITLISTED and taken < locked.capacity:
+                # Places were free while others waited (e.g. the capacity was raised): offer them in order now.
+                offered = _offer_free_places(locked, actor=None)
+    except IntegrityError:
+        raise AlreadyEnrolled()
     if any(o.pk == enrollment.pk for o in offered):
         enrollment.refresh_from_db()
     return enrollment
@@ -283,7 +275,6 @@ def enrollment_cancel(*, enrollment: Enrollment, actor, reason: str = "") -> Enr
         _set_status(current, S.CANCELLED, actor=actor, reason=reason or _("Cancelled."), offer_expires_at=None)
         _notify("cancellation", current)
         _offer_free_places(locked)
-        _invalidate(locked)
     return current
 
 
@@ -303,7 +294,6 @@ def enrollment_approve(*, enrollment: Enrollment, actor, reason: str = "") -> En
         _set_status(current, status, actor=actor, reason=reason or _("Approved."), **extra)
         _notify("confirmation" if status == S.CONFIRMED else "waitlisted", current)
         _offer_free_places(locked)
-        _invalidate(locked)
     return current
 
 
@@ -355,7 +345,6 @@ def offer_accept(*, enrollment: Enrollment, actor) -> Enrollment:
         else:
             _set_status(current, S.CONFIRMED, actor=actor, reason=_("Offer accepted."), offer_expires_at=None)
             _notify("promotion", current)
-            _invalidate(locked)
     if expired:
         raise OfferExpired()
     return current
@@ -377,14 +366,12 @@ def offer_decline(*, enrollment: Enrollment, actor) -> Enrollment:
         _set_status(current, S.DECLINED, actor=actor, reason=_("Offer declined."), offer_expires_at=None)
         _notify("cancellation", current)
         _offer_free_places(locked)
-        _invalidate(locked)
     return current
 
 
 def _expire(cohort: Cohort, enrollment: Enrollment) -> None:
     _set_status(enrollment, S.EXPIRED, reason=_("The offer was not answered in time."), offer_expires_at=None)
     _offer_free_places(cohort)
-    _invalidate(cohort)
 
 
 def offer_expire(*, enrollment: Enrollment, now=None) -> bool:
@@ -451,8 +438,6 @@ def enrollment_move(*, enrollment: Enrollment, to_cohort: Cohort, actor, reason:
         _notify("changed", moved)
         _offer_free_places(source)
         _offer_free_places(target)
-        _invalidate(source)
-        _invalidate(target)
     return moved
 
 
@@ -467,7 +452,6 @@ def cohort_cancel(*, cohort: Cohort, actor, reason: str = "") -> int:
             _set_status(enrollment, S.CANCELLED, actor=actor, reason=reason or _("The cohort was cancelled."),
                         offer_expires_at=None)
             _notify("cohort_cancelled", enrollment)
-        _invalidate(locked)
     return len(affected)
 
 
@@ -478,7 +462,6 @@ def cohort_notify_changed(*, cohort: Cohort) -> int:
         affected = list(Enrollment.objects.filter(cohort_id=locked.pk, status__in=[S.CONFIRMED, S.OFFERED]))
         for enrollment in affected:
             _notify("changed", enrollment)
-        _invalidate(locked)
     return len(affected)
 
 

@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import selectors, services
+from . import my_trainings_cache, selectors, services
 from .eligibility import eligibility_problem
 from .exceptions import EnrollmentError, InvalidLink
 from .forms import ConfirmForm, EnrollForm
@@ -62,7 +63,14 @@ def enroll(request, cohort_id: int):
 
 @login_required
 def my_trainings(request):
-    return render(request, "enrollment/my_trainings.html", {"trainings": selectors.my_trainings(user=request.user)})
+    def build():
+        trainings = selectors.my_trainings(user=request.user)
+        html = render_to_string("enrollment/includes/my_trainings_list.html", {"trainings": trainings},
+                                request=request)
+        return html, trainings
+
+    return render(request, "enrollment/my_trainings.html",
+                  {"trainings_html": my_trainings_cache.get_or_build(request.user, build)})
 
 
 @login_required

@@ -18,3 +18,5 @@ STORAGES = {
 MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", "/tmp/oskus-test-media")
 # The locmem cache outlives each test's rolled-back database; tests of the page cache switch it on.
 OSKUS_PAGE_CACHE = False
+OSKUS_MY_TRAININGS_CACHE = False
+SESSION_ENGINE = "django.contrib.sessions.backends.db"

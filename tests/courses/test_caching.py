@@ -61,47 +61,59 @@ def test_logged_in_visitors_are_never_served_from_or_stored_in_the_cache(client,
     assert client.get(course.url)["X-Page-Cache"] == "miss"
 
 
-def test_publishing_a_new_revision_invalidates_the_cached_page_and_catalogue(client, site_tree, page_cache):
+def test_publishing_a_new_revision_invalidates_the_cached_page_and_catalogue(client, site_tree, page_cache,
+                                                                            django_capture_on_commit_callbacks):
     course = factories.CoursePageFactory(title="Vana pealkiri")
     catalogue = site_tree["catalogue"]
     client.get(course.url)
     client.get(catalogue.url)
 
     course.title = "Uus pealkiri"
-    course.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        course.save_revision().publish()
 
     assert "Uus pealkiri" in client.get(course.url).content.decode()
     assert "Uus pealkiri" in client.get(catalogue.url).content.decode()
 
 
-def test_unpublishing_removes_the_page_from_the_cache(client, site_tree, page_cache):
+def test_unpublishing_removes_the_page_from_the_cache(client, site_tree, page_cache,
+                                                      django_capture_on_commit_callbacks):
     course = factories.CoursePageFactory()
     assert client.get(course.url).status_code == 200
 
-    course.unpublish()
+    with django_capture_on_commit_callbacks(execute=True):
+        course.unpublish()
 
     assert client.get(course.url).status_code == 404
 
 
-def test_a_new_enrollment_changes_the_free_places_shown(client, site_tree, page_cache):
+def test_a_new_enrollment_changes_the_free_places_shown(client, site_tree, page_cache,
+                                                        django_capture_on_commit_callbacks):
     course = factories.CoursePageFactory()
     cohort = cohort_with_session(course, capacity=3, seats=1)
     catalogue = site_tree["catalogue"]
     assert client.get(catalogue.url).context["items"][0].free_places == 2
 
-    factories.EnrollmentFactory(cohort=cohort, status="confirmed")
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.EnrollmentFactory(cohort=cohort, status="confirmed")
 
     response = client.get(catalogue.url)
     assert response["X-Page-Cache"] == "miss"
     assert response.context["items"][0].free_places == 1
 
 
-def test_invalidate_course_makes_every_cached_page_stale(client, site_tree, page_cache):
+def test_invalidate_course_makes_every_cached_page_stale(client, site_tree, page_cache,
+                                                         django_capture_on_commit_callbacks):
     course = factories.CoursePageFactory()
     client.get(course.url)
     assert client.get(course.url)["X-Page-Cache"] == "hit"
 
-    caching.invalidate_course(course.pk)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        caching.invalidate_course(course.pk)
+    assert client.get(course.url)["X-Page-Cache"] == "hit", "nothing is stale before the commit"
+
+    for callback in callbacks:
+        callback()
 
     assert client.get(course.url)["X-Page-Cache"] == "miss"
 

@@ -1,0 +1,85 @@
+"""A per-person cache of the rendered "My trainings" list, for deployments with a shared cache (Redis).
+
+Why: the list is the page every participant opens most, and rendering it costs a few queries plus one card
+per enrollment with its sessions and hours; a person who comes back to it (after enrolling, from an e-mail,
+on the phone and then on the desktop) gets the same HTML again.
+
+Correctness comes from the key, never from guessing when to delete an entry. The key holds:
+- the catalogue-wide version of `courses.caching`, which rises after every change of a cohort, session,
+  venue, course page or enrollment of anybody (so waitlist positions and free places are never stale);
+- this person's attendance version, which rises after every change of one of their attendance marks;
+- the person, the language and the time zone.
+An entry also expires at the next moment the list would change by the clock alone (a session starts or
+ends, a cancellation deadline passes: `MyTrainings.valid_until`), and at the latest after MAX_SECONDS.
+A list with an offered place is not stored (its accept/decline forms carry the visitor's CSRF token).
+
+Off unless `OSKUS_MY_TRAININGS_CACHE` is true (the default when REDIS_URL is set): with a per-process
+cache a change made by the task worker would not reach the web process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+
+MAX_SECONDS = 600
+MARKS_KEY = "oskus:my-trainings:marks:{user_id}"
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "OSKUS_MY_TRAININGS_CACHE", False))
+
+
+def _catalogue_version() -> int:
+    from courses.caching import current_version  # the version every enrollment-related change raises
+
+    return current_version()
+
+
+def _key(user_id: int, marks_version) -> str:
+    return ":".join(["oskus:my-trainings", str(user_id), translation.get_language() or "",
+                     timezone.get_current_timezone_name(), str(_catalogue_version()), str(marks_version or 0)])
+
+
+def get_or_build(user, build) -> str:
+    """The person's rendered list: from the cache when the key still matches, otherwise `build()`.
+
+    `build()` returns (html, trainings); `trainings.valid_until` and `trainings.offered` decide storing.
+    """
+    if not enabled():
+        return build()[0]
+    key = _key(user.pk, cache.get(MARKS_KEY.format(user_id=user.pk)))
+    html = cache.get(key)
+    if html is not None:
+        return mark_safe(html)  # noqa: S308 - stored by this function from a rendered template
+    html, trainings = build()
+    if not trainings.offered:
+        seconds = MAX_SECONDS
+        if trainings.valid_until is not None:
+            seconds = min(seconds, (trainings.valid_until - timezone.now()) / dt.timedelta(seconds=1))
+        if seconds >= 1:
+            cache.set(key, html, int(seconds))
+    return html
+
+
+def _bump_marks(user_id: int) -> None:
+    key = MARKS_KEY.format(user_id=user_id)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, int(timezone.now().timestamp() * 1000), None)
+
+
+def attendance_changed(sender, instance, raw=False, **kwargs) -> None:
+    """post_save / post_delete of Attendance: the person's hours changed (now, and again after the commit,
+    so that a list built from the data before the commit is never stored under the new version)."""
+    if raw or not enabled():
+        return
+    user_id = instance.enrollment.user_id
+    _bump_marks(user_id)
+    transaction.on_commit(lambda: _bump_marks(user_id))
