@@ -44,13 +44,10 @@ class Context:
     def login_cookie(self, email: str) -> str:
         """A session cookie for an existing user (created through Django's session engine, no form)."""
         result = self.django(
-            "from django.contrib.auth import get_user_model, HASH_SESSION_KEY, SESSION_KEY, BACKEND_SESSION_KEY\n"
-            "from django.contrib.sessions.backends.db import SessionStore\n"
+            "from django.contrib.auth import get_user_model\n"
+            "from bench.sessions import logged_in_sessions\n"
             f"user = get_user_model().objects.get(email={email!r})\n"
-            "s = SessionStore(); s[SESSION_KEY] = str(user.pk)\n"
-            "s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'\n"
-            "s[HASH_SESSION_KEY] = user.get_session_auth_hash(); s.create()\n"
-            "result = {'cookie': 'sessionid=' + s.session_key}\n")
+            "result = {'cookie': 'sessionid=' + logged_in_sessions([user])[0]}\n")
         return result["cookie"]
 
 

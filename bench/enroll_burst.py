@@ -4,8 +4,9 @@
     CLIENTS=200 SEATS=10 WORKERS=4 THREADS=4 .venv/bin/python bench/enroll_burst.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/oskus_bench_enroll .venv/bin/python bench/enroll_burst.py
 
-Steps: create the database (if missing) and migrate; create N specialists (once) and a fresh logged-in session
-for each directly in the database; create a new open cohort of C places with one session; start gunicorn
+Steps: create the database (if missing) and migrate; start a private redis-server (REDIS_URL, as production
+has); create N specialists (once) and a fresh logged-in session for each (bench/sessions.py: database and
+cache, as a log-in writes them); create a new open cohort of C places with one session; start gunicorn
 (production settings, CONN_MAX_AGE=60, gthread workers) on loopback; N threads, each with its own HTTP
 connection, wait at a barrier and POST the enroll form at once (CSRF cookie + header, as a browser would).
 Prints one line and fails unless exactly C are confirmed and everybody else is wait-listed:
@@ -87,13 +88,11 @@ def seed(clients: int, seats: int) -> None:
     _django()
     import datetime as dt
 
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session as HttpSession
     from django.urls import reverse
     from django.utils import timezone
 
     from accounts.models import Profile, User
+    from bench.sessions import logged_in_sessions
     from enrollment.models import Cohort, Session
     from tests import factories
 
@@ -105,16 +104,7 @@ def seed(clients: int, seats: int) -> None:
     have_profile = set(Profile.objects.filter(user__in=users).values_list("user_id", flat=True))
     Profile.objects.bulk_create([Profile(user=u) for u in users if u.pk not in have_profile])
 
-    store = SessionStore()
-    expire = timezone.now() + dt.timedelta(days=1)
-    keys, rows = [], []
-    for user in users:
-        key = secrets.token_hex(16)
-        data = {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
-                HASH_SESSION_KEY: user.get_session_auth_hash()}
-        rows.append(HttpSession(session_key=key, session_data=store.encode(data), expire_date=expire))
-        keys.append(key)
-    HttpSession.objects.bulk_create(rows)
+    keys = logged_in_sessions(users)
 
     factories.home_page()
     course = factories.CoursePageFactory(title=f"Koormustest {int(time.time())}",
@@ -183,7 +173,17 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def main() -> None:
-    env = environment()
+    sys.path.insert(0, str(ROOT))
+    from bench.common import start_redis, stop
+
+    redis, redis_url = start_redis()
+    try:
+        _run({**environment(), "REDIS_URL": redis_url})
+    finally:
+        stop(redis)
+
+
+def _run(env: dict) -> None:
     create_database()
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     seeded = json.loads(subprocess.run([PYTHON, __file__, "--seed", str(CLIENTS), str(SEATS)], cwd=ROOT, env=env,

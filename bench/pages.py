@@ -67,9 +67,7 @@ result = {"url": reverse("my_trainings")}
 
 ENROLL = f"""
 import datetime as dt, secrets
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session as HttpSession
+from bench.sessions import logged_in_sessions
 from django.urls import reverse
 from django.utils import timezone
 from accounts.models import Profile, User
@@ -88,14 +86,7 @@ cohort = Cohort.objects.create(course=course, code="bench-enroll-" + secrets.tok
                                registration_closes=now + dt.timedelta(days=10))
 Session.objects.create(cohort=cohort, starts_at=now + dt.timedelta(days=20),
                        ends_at=now + dt.timedelta(days=20, hours=6))
-store, keys, rows = SessionStore(), [], []
-for user in users:
-    key = secrets.token_hex(16)
-    data = {{SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
-            HASH_SESSION_KEY: user.get_session_auth_hash()}}
-    rows.append(HttpSession(session_key=key, session_data=store.encode(data), expire_date=now + dt.timedelta(days=1)))
-    keys.append(key)
-HttpSession.objects.bulk_create(rows)
+keys = logged_in_sessions(users)
 result = {{"url": reverse("enroll", args=[cohort.pk]), "sessions": keys}}
 """
 
