@@ -5,7 +5,9 @@
 """
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, OuterRef
+from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
@@ -22,16 +24,28 @@ def short_county_name(name: str) -> str:
     return name[: -len(COUNTY_SUFFIX)] if name.endswith(COUNTY_SUFFIX) else name
 
 
+def _exists(through, fk: str, outer_column: str) -> RawSQL:
+    """EXISTS over a many-to-many table, correlated with a column of the cohort row.
+
+    Plain SQL built from the models' own table and column names: the enroll POST runs this on every request,
+    and Django's Exists() subqueries cost more to build than the database needs to answer them.
+    """
+    quote = connection.ops.quote_name
+    table, column = through._meta.db_table, through._meta.get_field(fk).column
+    outer = f"{quote(Cohort._meta.db_table)}.{quote(Cohort._meta.get_field(outer_column).column)}"
+    sql = f"EXISTS (SELECT 1 FROM {quote(table)} WHERE {quote(table)}.{quote(column)} = {outer})"  # noqa: S608
+    return RawSQL(sql, (), output_field=BooleanField())  # noqa: S611 - names from the models, no input
+
+
 def with_rule_flags(queryset):
     """Annotate cohorts with which eligibility rules they have, so that a cohort open to everybody (the
     usual case) is checked without a query: `has_county_rule`, `course_has_county_rule`, `has_prerequisites`."""
     from courses.pages import CoursePage
 
     return queryset.annotate(
-        has_county_rule=Exists(Cohort.eligible_counties.through.objects.filter(cohort_id=OuterRef("pk"))),
-        course_has_county_rule=Exists(CoursePage.eligible_counties.through.objects.filter(
-            coursepage_id=OuterRef("course_id"))),
-        has_prerequisites=Exists(Cohort.prerequisite_courses.through.objects.filter(cohort_id=OuterRef("pk"))),
+        has_county_rule=_exists(Cohort.eligible_counties.through, "cohort", "id"),
+        course_has_county_rule=_exists(CoursePage.eligible_counties.through, "coursepage", "course"),
+        has_prerequisites=_exists(Cohort.prerequisite_courses.through, "cohort", "id"),
     )
 
 

@@ -20,6 +20,9 @@ cache a change made by the task worker would not reach the web process.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,6 +32,9 @@ from django.utils.safestring import mark_safe
 
 MAX_SECONDS = 600
 MARKS_KEY = "oskus:my-trainings:marks:{user_id}"
+APP_DIR = Path(__file__).resolve().parent
+CODE_FILES = ("templates/enrollment/includes/my_trainings_list.html", "templatetags/enrollment_tags.py",
+              "templatetags/attendance_tags.py", "selectors.py", "attendance/completion.py")
 
 
 def enabled() -> bool:
@@ -41,8 +47,17 @@ def _catalogue_version() -> int:
     return current_version()
 
 
+@functools.cache
+def _code_version() -> str:
+    """A digest of the code that builds the list, so a new release never serves the old release's HTML."""
+    digest = hashlib.sha256()
+    for path in CODE_FILES:
+        digest.update((APP_DIR / path).read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _key(user_id: int, marks_version) -> str:
-    return ":".join(["oskus:my-trainings", str(user_id), translation.get_language() or "",
+    return ":".join(["oskus:my-trainings", _code_version(), str(user_id), translation.get_language() or "",
                      timezone.get_current_timezone_name(), str(_catalogue_version()), str(marks_version or 0)])
 
 
@@ -80,6 +95,13 @@ def attendance_changed(sender, instance, raw=False, **kwargs) -> None:
     so that a list built from the data before the commit is never stored under the new version)."""
     if raw or not enabled():
         return
-    user_id = instance.enrollment.user_id
+    from .models import Enrollment
+
+    if type(instance).enrollment.is_cached(instance):  # the services load it; no query then
+        user_id = instance.enrollment.user_id
+    else:
+        user_id = Enrollment.objects.filter(pk=instance.enrollment_id).values_list("user_id", flat=True).first()
+    if user_id is None:  # the enrollment went too: its deletion raised the catalogue-wide version
+        return
     _bump_marks(user_id)
     transaction.on_commit(lambda: _bump_marks(user_id))

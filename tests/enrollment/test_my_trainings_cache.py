@@ -193,3 +193,22 @@ def test_an_entry_lives_only_until_the_list_would_change_by_the_clock(cached, co
     expected = (trainings.valid_until - timezone.now()).total_seconds()
     assert expected < my_trainings_cache.MAX_SECONDS
     assert expected - 5 <= stored["t"] <= expected
+
+
+def test_a_deleted_or_new_mark_updates_the_hours(cached, course, specialist, django_capture_on_commit_callbacks):
+    cohort = factories.CohortFactory(course=course, capacity=5)
+    start = timezone.now() - dt.timedelta(days=2)
+    held = factories.SessionFactory(cohort=cohort, starts_at=start, ends_at=start + dt.timedelta(hours=6))
+    factories.SessionFactory(cohort=cohort)
+    enrollment = factories.EnrollmentFactory(user=specialist, cohort=cohort, status=S.CONFIRMED)
+    Attendance.objects.create(enrollment=enrollment, session=held, status="present", marked_at=timezone.now())
+    client = logged_in(specialist)
+    assert "8 / 16 t osaletud" in page(client)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Attendance.objects.get(session=held).delete()  # loaded without its enrollment: looked up by id
+    assert "0 / 16 t osaletud" in page(client)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Attendance.objects.create(enrollment=enrollment, session=held, status="present", marked_at=timezone.now())
+    assert "8 / 16 t osaletud" in page(client)

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from enrollment import services
+from enrollment import selectors, services
 from enrollment.models import Enrollment, EnrollmentEvent, EnrollmentStatus
 from enrollment.tokens import offer_token
 from tests import factories
@@ -216,3 +216,31 @@ def test_enroll_page_shows_eligibility_reason_before_the_form(site_tree):
     html = logged_in(user).get(reverse("enroll", args=[cohort.pk])).content.decode()
     assert re.search(r"message-error", html)
     assert 'name="agree"' not in html
+
+
+@pytest.mark.parametrize("rule", ["cohort counties", "course counties", "prerequisite"])
+def test_every_eligibility_rule_is_applied_to_the_enroll_post(site_tree, rule):
+    """The enroll view reads which rules a cohort has together with the cohort (selectors.cohort_get);
+    each kind of rule must still refuse, with its reason, and save nothing."""
+    course = factories.CoursePageFactory()
+    cohort = factories.CohortFactory(course=course, capacity=5)
+    factories.SessionFactory(cohort=cohort)
+    if rule == "cohort counties":
+        cohort.eligible_counties.set([factories.county("Põlva maakond")])
+    elif rule == "course counties":
+        course.eligible_counties.set([factories.county("Valga maakond")])
+        course.save()
+    else:
+        cohort.prerequisite_courses.set([factories.CoursePageFactory(title="Lastekaitse alused")])
+    loaded = selectors.cohort_get(pk=cohort.pk)
+    assert (loaded.has_county_rule, loaded.course_has_county_rule, loaded.has_prerequisites) == (
+        rule == "cohort counties", rule == "course counties", rule == "prerequisite")
+    user = factories.UserFactory(profile__municipality="Tartu linn")
+
+    response = logged_in(user).post(reverse("enroll", args=[cohort.pk]), {"agree": "on"})
+
+    assert response.status_code == 400
+    reason = {"cohort counties": "Põlva maakonna", "course counties": "Valga maakonna",
+              "prerequisite": "Lastekaitse alused"}[rule]
+    assert reason in response.content.decode()
+    assert not Enrollment.objects.filter(cohort=cohort).exists()
