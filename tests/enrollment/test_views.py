@@ -244,3 +244,50 @@ def test_every_eligibility_rule_is_applied_to_the_enroll_post(site_tree, rule):
               "prerequisite": "Lastekaitse alused"}[rule]
     assert reason in response.content.decode()
     assert not Enrollment.objects.filter(cohort=cohort).exists()
+
+
+def test_the_enroll_post_runs_a_fixed_small_number_of_queries(site_tree, django_assert_max_num_queries):
+    """Session, user, the cohort with its rule flags, then lock, count, two inserts and the e-mail task:
+    the same for the first and the hundredth person, whether confirmed or wait-listed."""
+    cohort = factories.CohortFactory(capacity=1)
+    factories.SessionFactory(cohort=cohort)
+    counts = []
+    for _ in range(3):
+        client = logged_in(factories.UserFactory())
+        with django_assert_max_num_queries(10) as captured:  # 9 today (PostgreSQL adds BEGIN/COMMIT)
+            response = client.post(reverse("enroll", args=[cohort.pk]), {"agree": "on"})
+        assert response.status_code == 302
+        counts.append(len(captured.captured_queries))
+    assert counts[1] == counts[2], counts  # wait-listed like the second person: no growth
+    assert list(Enrollment.objects.filter(cohort=cohort).values_list("status", flat=True).order_by("id")) == [
+        S.CONFIRMED, S.WAITLISTED, S.WAITLISTED]
+
+
+def test_session_dates_follow_the_language_and_show_venue_online_and_cancelled(site_tree, specialist):
+    cohort = factories.CohortFactory(capacity=5)
+    venue = factories.VenueFactory(name="Võru Kultuurimaja", address="Liiva 13, Võru")
+    factories.SessionFactory(cohort=cohort, venue=venue, title="Sissejuhatus",
+                             starts_at=timezone.make_aware(dt.datetime(2027, 2, 1, 10)),
+                             ends_at=timezone.make_aware(dt.datetime(2027, 2, 1, 13, 30)))
+    factories.SessionFactory(cohort=cohort, online_url="https://meet.example.ee/x",
+                             starts_at=timezone.make_aware(dt.datetime(2027, 2, 8, 10)),
+                             ends_at=timezone.make_aware(dt.datetime(2027, 2, 8, 12)))
+    factories.SessionFactory(cohort=cohort, status="cancelled",
+                             starts_at=timezone.make_aware(dt.datetime(2027, 2, 15, 10)),
+                             ends_at=timezone.make_aware(dt.datetime(2027, 2, 15, 12)))
+    client = logged_in(specialist)
+    enroll_page = client.get(reverse("enroll", args=[cohort.pk])).content.decode()
+    services.enrollment_create(user=specialist, cohort=cohort, answers={})
+
+    estonian = client.get(reverse("my_trainings")).content.decode()
+    english = client.get("/en" + reverse("my_trainings")).content.decode()
+
+    assert "1. veebruar 2027, 10:00</time>–<time" in estonian and "13:30</time>" in estonian
+    assert "1. February 2027, 10:00</time>" in english
+    assert 'datetime="2027-02-01T10:00:00+02:00"' in estonian  # Europe/Tallinn
+    assert " · Sissejuhatus" in estonian
+    assert "Võru Kultuurimaja, Liiva 13, Võru" in estonian
+    assert '<br><span class="muted">Veebis</span>' in estonian
+    assert '<br><span class="muted">Online</span>' in english
+    assert "15. veebruar 2027" in enroll_page and '<span class="badge badge-bad">Tühistatud</span>' in enroll_page
+    assert "15. veebruar 2027" not in estonian  # My trainings leaves cancelled sessions out
