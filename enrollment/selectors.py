@@ -22,9 +22,6 @@ from .models import (
 )
 
 S = EnrollmentStatus
-# Rich text and StreamField columns of the course page that enrollment pages never show.
-HEAVY_COURSE_FIELDS = ("course__body", "course__goals", "course__outcomes", "course__prerequisites",
-                       "course__certificate_text")
 CLOSED_STATUSES = (S.CANCELLED, S.DECLINED, S.EXPIRED, S.REJECTED)
 
 

@@ -84,6 +84,12 @@ def test_coordinator_publishes_a_course_and_a_visitor_finds_it(browser_page, ass
     # Nothing is public yet (the editor may have kept a draft).
     assert not CoursePage.objects.filter(title__startswith="Perepesa", live=True).exists()
 
+    # Wagtail autosaves a new page as a draft while it is edited; publishing while that save is in flight
+    # would post the add form again (and fail on the now-taken slug). Let it settle first, as a person would.
+    page.wait_for_load_state("networkidle")
+    if CoursePage.objects.filter(title__startswith="Perepesa").exists():
+        page.wait_for_function("!document.querySelector('#page-edit-form').action.includes('/add/')")
+
     # Publish from the footer's action menu.
     page.locator("footer .dropdown-toggle, footer [data-w-dropdown-target='toggle']").first.click()
     page.locator("button[name='action-publish']").click()
