@@ -107,6 +107,20 @@ def fresh_database() -> str:
     return f"{PG}/{DB_NAME}"
 
 
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database of `url` unless it exists (the benchmarks that keep their data)."""
+    import psycopg2
+
+    base, name = url.rsplit("/", 1)
+    connection = psycopg2.connect(base + "/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
 def existing_database() -> str:
     return f"{PG}/{DB_NAME}"
 

@@ -18,7 +18,6 @@ import http.client
 import json
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import ensure_database, free_port, start_redis, stop  # noqa: E402
+
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/oskus_bench_enroll")
@@ -38,13 +41,7 @@ THREADS = os.environ.get("THREADS", "4")
 CSRF_SECRET = "b" * 32  # the cookie holds the secret; the header may carry it unmasked
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-PORT = int(os.environ.get("PORT") or _free_port())
+PORT = int(os.environ.get("PORT") or free_port())
 
 
 def environment() -> dict:
@@ -63,23 +60,9 @@ def environment() -> dict:
     return env
 
 
-def create_database() -> None:
-    import psycopg2
-
-    base, name = DATABASE_URL.rsplit("/", 1)
-    connection = psycopg2.connect(base + "/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-
-
 def _django():
     import django
 
-    sys.path.insert(0, str(ROOT))
     django.setup()
 
 
@@ -173,9 +156,6 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def main() -> None:
-    sys.path.insert(0, str(ROOT))
-    from bench.common import start_redis, stop
-
     redis, redis_url = start_redis()
     try:
         _run({**environment(), "REDIS_URL": redis_url})
@@ -184,7 +164,7 @@ def main() -> None:
 
 
 def _run(env: dict) -> None:
-    create_database()
+    ensure_database(DATABASE_URL)
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     seeded = json.loads(subprocess.run([PYTHON, __file__, "--seed", str(CLIENTS), str(SEATS)], cwd=ROOT, env=env,
                                        check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])

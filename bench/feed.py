@@ -16,7 +16,6 @@ against the feed with and without `If-None-Match`; print one line per scenario:
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -24,16 +23,14 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import ensure_database, free_port  # noqa: E402
+
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/oskus_bench_feed")
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-PORT = int(os.environ.get("PORT") or _free_port())  # a free port: other benchmarks may run beside this one
+PORT = int(os.environ.get("PORT") or free_port())  # a free port: other benchmarks may run beside this one
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 USER_EMAIL = "bench-feed@example.ee"
 
@@ -50,19 +47,6 @@ def environment() -> dict:
         "SITE_URL": f"http://127.0.0.1:{PORT}",
     })
     return env
-
-
-def create_database() -> None:
-    import psycopg2
-
-    base, name = DATABASE_URL.rsplit("/", 1)
-    connection = psycopg2.connect(base + "/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
 
 
 def seed() -> None:
@@ -137,7 +121,7 @@ def wrk(url: str, *headers: str) -> tuple[float, float, float]:
 
 def main() -> None:
     env = environment()
-    create_database()
+    ensure_database(DATABASE_URL)
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     path = subprocess.run([PYTHON, __file__, "--seed"], cwd=ROOT, env=env, check=True, capture_output=True,
                           text=True).stdout.strip().splitlines()[-1]
