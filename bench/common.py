@@ -87,6 +87,22 @@ def bench_env(database_url: str, redis_url: str) -> dict:
     return env
 
 
+def production_env(database_url: str, port: int, **extra: str) -> dict:
+    """Environment for a gunicorn with the production settings on loopback (enroll_burst.py, feed.py)."""
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "oskus.settings.production",
+        "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "CONN_MAX_AGE": "60",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        **extra,
+    })
+    return env
+
+
 def run(cmd: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, env=env, cwd=ROOT, check=True, **kwargs)
 

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import ensure_database, free_port, start_redis, stop  # noqa: E402
+from bench.common import ensure_database, free_port, production_env, start_redis, stop  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
@@ -45,19 +45,8 @@ PORT = int(os.environ.get("PORT") or free_port())
 
 
 def environment() -> dict:
-    env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": DATABASE_URL,
-        "DJANGO_SETTINGS_MODULE": "oskus.settings.production",
-        "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_urlsafe(60),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "CONN_MAX_AGE": "60",
-        "SITE_URL": f"http://127.0.0.1:{PORT}",
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-        "LOG_LEVEL": "WARNING",
-    })
-    return env
+    return production_env(DATABASE_URL, PORT, EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+                          LOG_LEVEL="WARNING")
 
 
 def _django():

@@ -15,7 +15,6 @@ against the feed with and without `If-None-Match`; print one line per scenario:
 
 import os
 import re
-import secrets
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import ensure_database, free_port  # noqa: E402
+from bench.common import ensure_database, free_port, production_env  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
@@ -36,17 +35,7 @@ USER_EMAIL = "bench-feed@example.ee"
 
 
 def environment() -> dict:
-    env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": DATABASE_URL,
-        "DJANGO_SETTINGS_MODULE": "oskus.settings.production",
-        "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_urlsafe(60),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "CONN_MAX_AGE": "60",
-        "SITE_URL": f"http://127.0.0.1:{PORT}",
-    })
-    return env
+    return production_env(DATABASE_URL, PORT)
 
 
 def seed() -> None:
