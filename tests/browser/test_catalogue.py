@@ -84,11 +84,11 @@ def test_coordinator_publishes_a_course_and_a_visitor_finds_it(browser_page, ass
     # Nothing is public yet (the editor may have kept a draft).
     assert not CoursePage.objects.filter(title__startswith="Perepesa", live=True).exists()
 
-    # Wagtail autosaves a new page as a draft while it is edited; publishing while that save is in flight
-    # would post the add form again (and fail on the now-taken slug). Let it settle first, as a person would.
-    page.wait_for_load_state("networkidle")
-    if CoursePage.objects.filter(title__startswith="Perepesa").exists():
-        page.wait_for_function("!document.querySelector('#page-edit-form').action.includes('/add/')")
+    # Wagtail 8 autosaves a new page as a draft while it is edited and then points the form at the draft's
+    # edit view; publishing before that would post the add form again (and fail on the now-taken slug).
+    # Wait for the autosave to have happened, as the editor's "saved" state tells a person.
+    page.wait_for_function("!document.querySelector('#page-edit-form').action.includes('/add/')")
+    assert CoursePage.objects.filter(title__startswith="Perepesa", live=False).count() == 1
 
     # Publish from the footer's action menu.
     page.locator("footer .dropdown-toggle, footer [data-w-dropdown-target='toggle']").first.click()
