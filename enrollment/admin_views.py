@@ -41,6 +41,7 @@ from . import exports, imports
 from .admin_forms import BulkMoveForm, BulkReasonForm, CohortAdminForm, ImportConfirmForm, ImportUploadForm
 from .exceptions import EnrollmentError
 from .models import SEAT_STATUSES, Cohort, CohortStatus, Enrollment, EnrollmentStatus, Session
+from .services import cohort_cancel, cohort_notify_changed, waitlist_offer_next
 
 IMPORT_SALT = "enrollment.import"
 IMPORT_MAX_AGE = 60 * 60  # a checked file may be confirmed within an hour
@@ -143,20 +144,14 @@ class CohortEditView(EditView):
             instance = super().save_instance()
             self.outcome = []
             if cancelling:
-                from .services import cohort_cancel
-
                 count = cohort_cancel(cohort=instance, actor=self.request.user)
                 self.outcome.append(_("The cohort was cancelled; %(count)d enrollments were cancelled and the "
                                       "participants told.") % {"count": count})
             elif instance.capacity > stored.capacity:
-                from .services import waitlist_offer_next
-
                 offered = waitlist_offer_next(cohort=instance, actor=self.request.user)
                 if offered:
                     self.outcome.append(_("%(count)d places were offered to the waitlist.") % {"count": len(offered)})
             if sessions_changed and not cancelling:
-                from .services import cohort_notify_changed
-
                 told = cohort_notify_changed(cohort=instance)
                 if told:
                     self.outcome.append(_("%(count)d participants were told about the changed sessions.")

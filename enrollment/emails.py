@@ -1,8 +1,8 @@
 """E-mails about an enrollment, rendered in the recipient's language (plain text + HTML).
 
-Services never send mail themselves: they call `transaction.on_commit` -> `tasks.send_enrollment_email`,
-which calls `send_enrollment_email` here. `build_message(kind, enrollment)` returns the message without
-sending it.
+Services never send mail themselves: they call `enrollment_email_enqueue`, which hands the task
+`enrollment_email_task` (defined here, beside the code it runs) to the queue after the transaction commits.
+`build_message(kind, enrollment)` returns the message without sending it.
 
 Attachments (e.g. the calendar invitation): another module appends a callable to `ATTACHMENT_BUILDERS`:
 
@@ -23,10 +23,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from .models import Enrollment, SessionStatus
 from .tokens import offer_path
@@ -110,3 +112,22 @@ def send_enrollment_email(*, kind: str, enrollment_id: int) -> bool:
         return False
     build_message(kind, enrollment).send()
     return True
+
+
+@task()
+def enrollment_email_task(*, kind: str, enrollment_id: int) -> bool:
+    """The worker's side of `enrollment_email_enqueue`: render and send, re-reading the enrollment."""
+    return send_enrollment_email(kind=kind, enrollment_id=enrollment_id)
+
+
+def enrollment_email_enqueue(kind: str, enrollment: Enrollment) -> None:
+    """Send e-mail `kind` about `enrollment` once the current transaction commits (through the task queue)."""
+    enrollment_id = enrollment.pk
+
+    def enqueue():
+        try:
+            enrollment_email_task.enqueue(kind=kind, enrollment_id=enrollment_id)
+        except Exception:  # a mail problem must never undo or break the committed change
+            logger.exception("Could not enqueue the %s e-mail for enrollment %s", kind, enrollment_id)
+
+    transaction.on_commit(enqueue)

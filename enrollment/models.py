@@ -15,25 +15,28 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from .history import AppendOnlyHistory
+from .places import CohortQuerySet, RegistrationState, registration_state
+from .statuses import (
+    ACTIVE_STATUSES,
+    SEAT_STATUSES,
+    CohortStatus,
+    EnrollmentPolicy,
+    EnrollmentStatus,
+    SessionStatus,
+)
+
+__all__ = [
+    "ACADEMIC_HOUR_MINUTES", "ACTIVE_STATUSES", "SEAT_STATUSES", "Cohort", "CohortStatus", "Enrollment",
+    "EnrollmentEvent", "EnrollmentPolicy", "EnrollmentStatus", "Session", "SessionStatus",
+]
 
 ACADEMIC_HOUR_MINUTES = 45
 
 
-class CohortStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    OPEN = "open", _("Open for registration")
-    RUNNING = "running", _("Running")
-    FINISHED = "finished", _("Finished")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-class EnrollmentPolicy(models.TextChoices):
-    OPEN = "open", _("Open: first come, first served")
-    APPROVAL = "approval", _("Needs a coordinator's approval")
-
-
 class Cohort(ClusterableModel):
     """One scheduled run of a course with its own capacity, trainers and registration window."""
+
+    objects = CohortQuerySet.as_manager()
 
     course = models.ForeignKey("courses.CoursePage", on_delete=models.PROTECT, related_name="cohorts",
                                verbose_name=_("course"))
@@ -81,14 +84,14 @@ class Cohort(ClusterableModel):
     def __str__(self):
         return f"{self.course.title} · {self.title or self.code}"
 
+    def registration_state(self, *, now, first_start) -> RegistrationState:
+        """Whether a person can enroll now (the one rule: places.registration_state)."""
+        return registration_state(status=self.status, registration_opens=self.registration_opens,
+                                  registration_closes=self.registration_closes, first_start=first_start, now=now)
+
     def clean(self):
         if self.registration_opens and self.registration_closes and self.registration_closes <= self.registration_opens:
             raise ValidationError({"registration_closes": _("Registration must close after it opens.")})
-
-
-class SessionStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
-    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Session(models.Model):
@@ -136,29 +139,6 @@ class Session(models.Model):
         return (minutes / ACADEMIC_HOUR_MINUTES).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-class EnrollmentStatus(models.TextChoices):
-    PENDING = "pending", _("Pending approval")
-    CONFIRMED = "confirmed", _("Confirmed")
-    WAITLISTED = "waitlisted", _("Wait-listed")
-    OFFERED = "offered", _("Place offered")
-    CANCELLED = "cancelled", _("Cancelled")
-    DECLINED = "declined", _("Declined")
-    EXPIRED = "expired", _("Offer expired")
-    REJECTED = "rejected", _("Rejected")
-    COMPLETED = "completed", _("Completed")
-    NOT_COMPLETED = "not_completed", _("Not completed")
-
-
-# Statuses that hold or wait for a place; one such enrollment per user and cohort.
-ACTIVE_STATUSES = (
-    EnrollmentStatus.PENDING, EnrollmentStatus.CONFIRMED, EnrollmentStatus.WAITLISTED,
-    EnrollmentStatus.OFFERED, EnrollmentStatus.COMPLETED, EnrollmentStatus.NOT_COMPLETED,
-)
-# Statuses that occupy one of the cohort's places.
-SEAT_STATUSES = (EnrollmentStatus.CONFIRMED, EnrollmentStatus.OFFERED, EnrollmentStatus.COMPLETED,
-                 EnrollmentStatus.NOT_COMPLETED)
-
-
 class Enrollment(models.Model):
     """A person's place (or wish for one) in a cohort."""
 
@@ -172,6 +152,9 @@ class Enrollment(models.Model):
     language = models.CharField(_("language for e-mails"), max_length=8, default="et",
                                 help_text=_("The language the participant used when enrolling."))
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True, editable=False)
+    moved_from = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, editable=False,
+                                      related_name="moved_to", verbose_name=_("moved from"),
+                                      help_text=_("The enrollment in another cohort this one replaced."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
@@ -208,4 +191,15 @@ class EnrollmentEvent(AppendOnlyHistory):
         ordering = ["at", "id"]
 
 
-from .attendance.models import *  # noqa: E402,F401,F403  (attendance lives in its own module)
+# Attendance lives in its own sub-package; importing its models here registers them with this app.
+from .attendance.models import (  # noqa: E402
+    ATTENDED_STATUSES,
+    Attendance,
+    AttendanceEvent,
+    AttendanceStatus,
+    CheckInCode,
+    CompletionResult,
+)
+
+__all__ += ["ATTENDED_STATUSES", "Attendance", "AttendanceEvent", "AttendanceStatus", "CheckInCode",
+            "CompletionResult"]

@@ -21,6 +21,8 @@ from accounts.roles import is_coordinator
 
 from .. import signals
 from ..models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Session, SessionStatus
+from ..services.enrollments import enrollment_record_outcome
+from ..services.state import actor_or_none, cohort_lock
 from .exceptions import (
     AlreadyCheckedIn,
     AttendanceLocked,
@@ -81,14 +83,6 @@ class MarkResult:
         return [str(a.enrollment.user) for a in self.conflicts]
 
 
-def _lock_cohort(cohort_id: int) -> Cohort:
-    return Cohort.objects.select_for_update().get(pk=cohort_id)
-
-
-def _is_user(actor) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False) and actor.pk is not None
-
-
 def _validate_mark(mark: Mark, session: Session) -> None:
     if mark.status not in AttendanceStatus.values:
         raise InvalidMark(_("Unknown attendance status."))
@@ -125,7 +119,7 @@ def attendance_mark(*, session: Session, marks: list[Mark], actor, expected_vers
     expected_versions = expected_versions or {}
     reason = (reason or "").strip()
     with transaction.atomic():
-        cohort = _lock_cohort(session.cohort_id)
+        cohort = cohort_lock(session.cohort_id)
         session = Session.objects.select_related("cohort__course").get(pk=session.pk)
         if not may_mark(actor, cohort):
             raise NotAllowed()
@@ -159,7 +153,7 @@ def attendance_mark(*, session: Session, marks: list[Mark], actor, expected_vers
         existing = {a.enrollment_id: a for a in Attendance.objects.select_for_update()
                     .filter(session_id=session.pk, enrollment_id__in=ids)}
         result = MarkResult()
-        actor_or_none = actor if _is_user(actor) else None
+        marker = actor_or_none(actor)
         for mark in marks:
             enrollment = enrollments[mark.enrollment_id]
             minutes = mark.minutes_missed if mark.status in PARTIAL_STATUSES else 0
@@ -184,11 +178,11 @@ def attendance_mark(*, session: Session, marks: list[Mark], actor, expected_vers
             row.minutes_missed = minutes
             row.makeup_for_id = makeup_for_id if makeup_for_id else row.makeup_for_id
             row.source = source
-            row.marked_by = actor_or_none
+            row.marked_by = marker
             row.marked_at = now
             row.version = current_version + 1
             row.save()
-            AttendanceEvent.objects.create(attendance=row, actor=actor_or_none, from_status=from_status,
+            AttendanceEvent.objects.create(attendance=row, actor=marker, from_status=from_status,
                                            from_minutes=from_minutes, to_status=row.status,
                                            to_minutes=row.minutes_missed, reason=reason[:500])
             result.saved.append(row)
@@ -263,13 +257,13 @@ def checkin_code_current(*, session: Session, actor, now: dt.datetime | None = N
             "opens": timezone.localtime(opens).strftime("%d.%m.%Y %H:%M"),
             "closes": timezone.localtime(closes).strftime("%H:%M")})
     with transaction.atomic():
-        _lock_cohort(session.cohort_id)
+        cohort_lock(session.cohort_id)
         latest = (CheckInCode.objects.filter(session_id=session.pk).order_by("-created_at", "-id").first())
         if latest and latest.created_at > now - dt.timedelta(seconds=_rotate_seconds()) and latest.expires_at > now:
             return latest
         return CheckInCode.objects.create(session=session, code=_new_code(), created_at=now,
                                           expires_at=min(now + _code_ttl(), closes),
-                                          created_by=actor if _is_user(actor) else None)
+                                          created_by=actor_or_none(actor))
 
 
 def checkin_submit(*, user, code: str, session_id: int | None = None, now: dt.datetime | None = None) -> Attendance:
@@ -304,7 +298,7 @@ def checkin_submit(*, user, code: str, session_id: int | None = None, now: dt.da
     if enrollment is None:
         raise NotEnrolled()
     with transaction.atomic():
-        _lock_cohort(session.cohort_id)
+        cohort_lock(session.cohort_id)
         row = Attendance.objects.select_for_update().filter(session_id=session.pk, enrollment=enrollment).first()
         if row is not None and row.status in ATTENDED_STATUSES:
             raise AlreadyCheckedIn()
@@ -335,13 +329,11 @@ def cohort_close(*, cohort: Cohort, actor=None, now: dt.datetime | None = None, 
     (unless `force`); only coordinators or the system (actor None) may close (NotAllowed).
     Returns {"completed": n, "not_completed": m}.
     """
-    from ..services import _set_status  # the enrollment services' status change + history helper
-
     now = now or timezone.now()
     if actor is not None and not is_coordinator(actor):
         raise NotAllowed(_("Only coordinators may close a cohort."))
     with transaction.atomic():
-        locked = _lock_cohort(cohort.pk)
+        locked = cohort_lock(cohort.pk)
         if locked.status == CohortStatus.FINISHED:
             raise CohortNotClosable(_("This cohort is already closed."))
         if locked.status == CohortStatus.CANCELLED:
@@ -356,17 +348,16 @@ def cohort_close(*, cohort: Cohort, actor=None, now: dt.datetime | None = None, 
         counts = {"completed": 0, "not_completed": 0}
         for enrollment in enrollments:
             p = progress[enrollment.pk]
-            target = EnrollmentStatus.COMPLETED if p.rule_met else EnrollmentStatus.NOT_COMPLETED
             why = _("Attended %(hours)s of %(total)s academic hours (%(percent)s %%, %(required)s %% needed)") % {
                 "hours": p.attended_display, "total": p.total_display, "percent": p.percent,
                 "required": p.required_percent}
             if p.mandatory_missed:
                 why += "; " + _("mandatory sessions missed: %(count)s") % {"count": len(p.mandatory_missed)}
-            _set_status(enrollment, target, actor=actor, reason=why)
+            enrollment_record_outcome(enrollment=enrollment, completed=p.rule_met, actor=actor, reason=why)
             CompletionResult.objects.update_or_create(enrollment=enrollment, defaults={
                 "attended_hours": p.attended_hours, "total_hours": p.total_hours,
                 "required_percent": p.required_percent, "mandatory_missed": len(p.mandatory_missed),
-                "completed": p.rule_met, "computed_at": now, "computed_by": actor if _is_user(actor) else None})
+                "completed": p.rule_met, "computed_at": now, "computed_by": actor_or_none(actor)})
             if p.rule_met:
                 completed_ids.append(enrollment.pk)
                 counts["completed"] += 1

@@ -13,6 +13,7 @@ from django.db import connections
 
 from enrollment import services
 from enrollment.models import Cohort, Enrollment, EnrollmentEvent, EnrollmentStatus
+from enrollment.services import state
 from tests import factories
 
 S = EnrollmentStatus
@@ -79,17 +80,17 @@ def test_control_without_the_lock_the_cohort_is_overbooked(site_tree, monkeypatc
     users = [factories.UserFactory() for _ in range(THREADS)]
     hold = threading.Barrier(THREADS)
     counted = threading.local()
-    real_count = services._count
+    real_count = state.place_counts
 
-    def count_then_wait(locked_cohort):
-        result = real_count(locked_cohort)
+    def count_then_wait(locked_cohort, **kwargs):
+        result = real_count(locked_cohort, **kwargs)
         if not getattr(counted, "done", False):  # only the first count of each request: before its write
             counted.done = True
             hold.wait(timeout=30)
         return result
 
-    monkeypatch.setattr(services, "_lock_cohort", lambda cohort_id: Cohort.objects.get(pk=cohort_id))
-    monkeypatch.setattr(services, "_count", count_then_wait)
+    monkeypatch.setattr(state, "cohort_lock", lambda cohort_id: Cohort.objects.get(pk=cohort_id))
+    monkeypatch.setattr(state, "place_counts", count_then_wait)
     results, errors = enroll_all_at_once(cohort, users)
     assert errors == []
     confirmed = Enrollment.objects.filter(cohort=cohort, status=S.CONFIRMED).count()

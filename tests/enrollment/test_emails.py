@@ -119,10 +119,10 @@ def test_reminder_is_sent_once_two_days_before_the_first_session(site_tree):
     due = factories.EnrollmentFactory(cohort=cohort)
     factories.EnrollmentFactory(cohort=later)
     factories.EnrollmentFactory(cohort=cohort, status=S.WAITLISTED)
-    call_command("enrollment_sweep")
+    call_command("sweep")
     assert [m.to for m in mail.outbox] == [[due.user.email]]
     assert mail.outbox[0].subject.startswith("[Oskus] Meeldetuletus:")  # Estonian by default
-    call_command("enrollment_sweep")
+    call_command("sweep")
     assert len(mail.outbox) == 1
     due.refresh_from_db()
     assert due.reminder_sent_at is not None
@@ -134,7 +134,7 @@ def test_sweep_command_expires_overdue_offers(site_tree, capsys):
     factories.EnrollmentFactory(cohort=cohort, status=S.OFFERED,
                                 offer_expires_at=timezone.now() - dt.timedelta(hours=1))
     nxt = factories.EnrollmentFactory(cohort=cohort, status=S.WAITLISTED, waitlist_joined_at=timezone.now())
-    call_command("enrollment_sweep")
+    call_command("sweep")
     assert "expired_offers=1" in capsys.readouterr().out
     nxt.refresh_from_db()
     assert nxt.status == S.OFFERED

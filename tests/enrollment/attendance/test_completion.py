@@ -215,7 +215,7 @@ def test_sweep_closes_only_cohorts_whose_marks_are_final(site_tree, coordinator,
     recent = factories.CohortFactory(course=course, status="running")
     make_session(recent, days_ago=3)
     enrollment = factories.EnrollmentFactory(cohort=old)
-    call_command("attendance_close_cohorts")
+    call_command("sweep")
     old.refresh_from_db()
     recent.refresh_from_db()
     enrollment.refresh_from_db()
