@@ -5,6 +5,7 @@ publish course pages and manage cohorts and enrollments. Administrators may do e
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 TRAINERS = "Trainers"
@@ -79,3 +80,17 @@ def is_coordinator(user) -> bool:
 
 def is_trainer(user) -> bool:
     return _in_group(user, TRAINERS)
+
+
+def require_coordinator(user) -> None:
+    """The one permission check of the coordinator tools: PermissionDenied (403) for everyone else."""
+    if not is_coordinator(user):
+        raise PermissionDenied
+
+
+class CoordinatorRequiredMixin:
+    """For class-based admin views that only coordinators and administrators may open."""
+
+    def dispatch(self, request, *args, **kwargs):
+        require_coordinator(request.user)
+        return super().dispatch(request, *args, **kwargs)
