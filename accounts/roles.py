@@ -4,6 +4,7 @@ Every account is a specialist. Trainers mark attendance for the cohorts they tea
 publish course pages and manage cohorts and enrollments. Administrators may do everything.
 """
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -12,8 +13,12 @@ TRAINERS = "Trainers"
 COORDINATORS = "Coordinators"
 ADMINISTRATORS = "Administrators"
 
-# Apps whose models coordinators manage in full (their own domain data).
-COORDINATOR_APPS = ("courses", "enrollment", "certificates")
+# Apps whose models coordinators manage in full (their own domain data) say so themselves: their AppConfig
+# sets `managed_by_coordinators = True`, so this lower app names none of them.
+def coordinator_apps() -> list[str]:
+    return [config.label for config in apps.get_app_configs() if getattr(config, "managed_by_coordinators", False)]
+
+
 # Further permissions by "app_label.codename".
 COORDINATOR_EXTRA = (
     "wagtailadmin.access_admin",
@@ -42,7 +47,7 @@ def ensure_roles() -> dict[str, Group]:
     trainers, _ = Group.objects.get_or_create(name=TRAINERS)
     trainers.permissions.set(_permissions(extra=TRAINER_EXTRA))
     coordinators, _ = Group.objects.get_or_create(name=COORDINATORS)
-    coordinators.permissions.set(_permissions(COORDINATOR_APPS, COORDINATOR_EXTRA))
+    coordinators.permissions.set(_permissions(coordinator_apps(), COORDINATOR_EXTRA))
     administrators, _ = Group.objects.get_or_create(name=ADMINISTRATORS)
     administrators.permissions.set(Permission.objects.all())
     return {TRAINERS: trainers, COORDINATORS: coordinators, ADMINISTRATORS: administrators}

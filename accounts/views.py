@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from .forms import ProfileForm
 from .models import Profile
+from .profile_links import profile_links
 
 
 @login_required
@@ -30,4 +31,5 @@ def profile_edit(request, user_id: int | None = None):
             messages.success(request, _("Your profile has been saved."))
             return redirect("profile_edit")
         messages.error(request, _("Please correct the errors below."))
-    return render(request, "accounts/profile_edit.html", {"form": form, "profile": profile})
+    return render(request, "accounts/profile_edit.html", {"form": form, "profile": profile,
+                                                         "profile_links": profile_links()})

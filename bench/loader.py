@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from accounts.models import County, User
 from courses import demo as courses_demo
-from courses.pages import CourseFormat, CourseIndexPage, CoursePage
+from courses.catalogue_pages import CourseIndexPage
+from courses.pages import CourseFormat, CoursePage
 from courses.snippets import Provider, TargetGroup, Topic, Venue
 from enrollment.models import Cohort, Enrollment, Session
 

@@ -34,7 +34,8 @@ from bench.common import (  # noqa: E402
 
 LOAD = """
 from bench.loader import load
-from courses.pages import CourseIndexPage, CoursePage, ProgrammePage
+from courses.catalogue_pages import CourseIndexPage
+from courses.pages import CoursePage, ProgrammePage
 cohort_model = CoursePage.cohorts.field.model
 counts = load() if LOAD_DATA else {"courses": CoursePage.objects.count(), "cohorts": cohort_model.objects.count()}
 from django.db import connection

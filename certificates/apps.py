@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class CertificatesConfig(AppConfig):
     name = "certificates"
+    managed_by_coordinators = True  # accounts.roles gives coordinators every permission of this app
     verbose_name = _("Certificates")
 
     def ready(self):

@@ -4,13 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 class CoursesConfig(AppConfig):
     name = "courses"
+    managed_by_coordinators = True  # accounts.roles gives coordinators every permission of this app
     verbose_name = _("Courses")
 
     def ready(self):
         from django.db.models.signals import post_migrate, post_save
 
         from . import caching
-        from .pages import CourseIndexPage
+        from .catalogue_pages import CourseIndexPage
         from .permissions import ensure_after_migrate, ensure_on_new_index
 
         caching.connect_signals()

@@ -6,10 +6,9 @@ How it works:
   no session cookie (so is not logged in) and no pending flash messages. The key is the host, the active
   language and the full path with its query string (filters and page number), under a **version number**.
 - Invalidation bumps the version: every cached page is then stale at once. A bump happens when a page is
-  published, unpublished, moved or deleted, when a snippet changes, and whenever cohorts, sessions or
-  enrollments change (free places and dates are shown in the catalogue, the course page and programme pages,
-  so a per-page key would have to know every page that lists a course). Every enrollment service saves
-  the enrollments it changes, so these receivers cover them. Bumps happen after the commit.
+  published, unpublished, moved or deleted, when a snippet changes, and (connected by the scheduling app
+  itself) whenever cohorts, sessions or enrollments change: free places and dates are shown in the
+  catalogue, the course page and programme pages. Bumps happen after the commit.
 - CSRF tokens are cut out before storing and a fresh token for the visitor is put back when serving, so
   forms on cached pages (the language switch, enroll buttons) keep working.
 
@@ -27,9 +26,11 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 VERSION_KEY = "oskus:pagecache:version"
 CSRF_PLACEHOLDER = "__oskus_csrf_token__"
@@ -67,14 +68,6 @@ def invalidate_all() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, int(time.time() * 1000), None)
-
-
-def invalidate_course(page_id: int | None = None) -> None:
-    """Called when a course's cohorts or free places changed (enrollment services call it).
-
-    The course appears on its own page, the catalogue and programme pages, so all of them go stale.
-    """
-    invalidate_after_commit()
 
 
 def mark_cacheable(request, response) -> None:
@@ -148,20 +141,14 @@ def on_change(sender=None, **kwargs) -> None:
 
 
 def connect_signals() -> None:
-    """Bump the version on anything a cached page shows. Models of higher apps are named by string."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-    from wagtail.signals import page_published, page_unpublished, post_page_move
-
+    """Bump the version on anything of courses a cached page shows. The scheduling app connects its own models
+    to ``on_change`` (see EnrollmentConfig.ready): courses names no model of a higher app."""
     page_published.connect(on_change, dispatch_uid="courses.caching.published")
     page_unpublished.connect(on_change, dispatch_uid="courses.caching.unpublished")
     post_page_move.connect(on_change, dispatch_uid="courses.caching.moved")
     watched = ["courses.Topic", "courses.TargetGroup", "courses.Provider", "courses.Venue",
                "courses.ProgrammePart", "courses.HomePage", "courses.CourseIndexPage", "courses.CoursePage",
                "courses.ProgrammePage", "wagtailcore.Page"]
-    from django.apps import apps
-
-    if apps.is_installed("enrollment"):
-        watched += ["enrollment.Cohort", "enrollment.Session", "enrollment.Enrollment"]
     for label in watched:
         post_save.connect(on_change, sender=label, dispatch_uid=f"courses.caching.save.{label}")
         post_delete.connect(on_change, sender=label, dispatch_uid=f"courses.caching.delete.{label}")

@@ -8,7 +8,8 @@ from wagtail.models import Page, Site
 
 from accounts.models import County
 
-from .pages import CourseFormat, CourseIndexPage, CoursePage, HomePage, PartKind, ProgrammePage, ProgrammePart
+from .catalogue_pages import CourseIndexPage, HomePage
+from .pages import CourseFormat, CoursePage, PartKind, ProgrammePage, ProgrammePart
 from .permissions import ensure_coordinator_page_permissions
 from .snippets import Provider, TargetGroup, Topic, Venue
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -17,6 +18,9 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock
+from .caching import mark_cacheable
+from .schedule import schedule
+from .seo import course_json_ld, json_ld_script, meta_description, programme_json_ld
 
 
 def _names() -> ListField:
@@ -59,73 +63,13 @@ class CachedPageMixin:
     """Rendered pages of this type may be served from the anonymous page cache (courses/caching.py)."""
 
     def serve(self, request, *args, **kwargs):
-        from .caching import mark_cacheable
-
         response = super().serve(request, *args, **kwargs)
         mark_cacheable(request, response)
         return response
 
 
-def _absolute_url(page, request) -> str:
+def absolute_url(page, request) -> str:
     return page.get_full_url(request) or ""
-
-
-class HomePage(Page):
-    intro = models.TextField(_("introduction"), blank=True)
-    body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
-
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
-    parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["courses.CourseIndexPage"]
-    max_count = 1
-
-    class Meta:
-        verbose_name = _("home page")
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["featured"] = (
-            Page.objects.live().public().type(CoursePage, ProgrammePage).specific().order_by("path")[:12]
-        )
-        return context
-
-
-class CourseIndexPage(CachedPageMixin, Page):
-    """The catalogue of courses and programmes."""
-
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["courses.HomePage"]
-    subpage_types = ["courses.CoursePage", "courses.ProgrammePage"]
-
-    class Meta:
-        verbose_name = _("course catalogue")
-
-    def get_context(self, request, *args, **kwargs):
-        from .catalogue import FILTER_PARAMS, CatalogueFilterForm
-        from .selectors import catalogue_page
-        from .seo import meta_description
-
-        context = super().get_context(request, *args, **kwargs)
-        form = CatalogueFilterForm(request.GET or None)
-        page_obj, items = catalogue_page(index=self, filters=form.filters(), page_number=request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        for name in list(query):
-            if name not in FILTER_PARAMS or not query.get(name):
-                query.pop(name)
-        context.update({
-            "filter_form": form,
-            "items": items,
-            "page_obj": page_obj,
-            "paginator": page_obj.paginator,
-            "filter_query": query.urlencode(),
-            "is_filtered": form.is_filtered,
-            "meta_description": meta_description(self, self.intro),
-            "canonical_url": _absolute_url(self, request),
-        })
-        return context
 
 
 class CoursePageForm(WagtailAdminPageForm):
@@ -242,14 +186,13 @@ class CoursePage(CachedPageMixin, BilingualSummaryMixin, Page):
         return self.provider.name if self.provider_id else ""
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import cohort_facts
-        from .seo import course_json_ld, json_ld_script, meta_description
-
         context = super().get_context(request, *args, **kwargs)
-        cohorts = cohort_facts(course_ids=[self.pk]).get(self.pk, [])
-        url = _absolute_url(self, request)
+        schedule_part = schedule().course_page_cohorts(page=self, request=request, now=timezone.now())
+        cohorts = schedule_part.facts
+        url = absolute_url(self, request)
         context.update({
             "upcoming_cohorts": cohorts,
+            "cohorts_html": schedule_part.html,
             "topics": list(self.topics.all()),
             "target_groups": list(self.target_groups.all()),
             "counties": list(self.eligible_counties.all()),
@@ -327,14 +270,16 @@ class ProgrammePage(CachedPageMixin, BilingualSummaryMixin, Page):
     def eligible_county_names(self) -> list[str]:
         return [county.name for county in self.eligible_counties.all()]
 
+    def ordered_parts(self) -> list["ProgrammePart"]:
+        """The parts in order, with their courses (one query)."""
+        return list(self.parts.select_related("course").order_by("sort_order", "pk"))
+
     def get_context(self, request, *args, **kwargs):
-        from .selectors import programme_parts
-        from .seo import json_ld_script, meta_description, programme_json_ld
 
         context = super().get_context(request, *args, **kwargs)
-        parts = programme_parts(programme=self)
+        parts = self.ordered_parts()
         total = sum((part.hours for part in parts), Decimal("0"))
-        url = _absolute_url(self, request)
+        url = absolute_url(self, request)
         context.update({
             "parts": parts,
             "total_hours": total,

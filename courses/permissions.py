@@ -9,7 +9,7 @@ the catalogue (the home page stays with administrators).
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import GroupPagePermission
 
-from .pages import CourseIndexPage
+from .catalogue_pages import CourseIndexPage
 
 COORDINATORS = "Coordinators"  # the same name as accounts.roles.COORDINATORS
 COORDINATOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")

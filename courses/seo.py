@@ -9,7 +9,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from .selectors import CohortFacts
+from .schedule import CohortFacts
 
 COURSE_MODES = {"in_person": "Onsite", "online": "Online", "hybrid": "Blended"}
 

@@ -1,15 +1,15 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class EnrollmentConfig(AppConfig):
     name = "enrollment"
+    managed_by_coordinators = True  # accounts.roles gives coordinators every permission of this app
     verbose_name = _("Enrollment")
 
     def ready(self):
         # Calendar: SEQUENCE bumps on session/cohort changes, and iTIP invitations on enrollment e-mails.
-        from django.db.models.signals import post_delete, post_save
-
         from . import (
             calendar_signals,  # noqa: F401
             my_trainings_cache,
@@ -22,3 +22,19 @@ class EnrollmentConfig(AppConfig):
                            dispatch_uid=f"my_trainings_cache.{signal is post_save}")
         if attach_invitations not in ATTACHMENT_BUILDERS:
             ATTACHMENT_BUILDERS.append(attach_invitations)
+        self.connect_course_pages()
+
+    def connect_course_pages(self):
+        """Course pages show this app's cohorts through the course schedule hook (courses/schedule.py), and
+        their cached copies go stale whenever a cohort, session or enrollment changes."""
+        from accounts import profile_links
+        from courses import caching, schedule
+
+        from .course_schedule import EnrollmentCourseSchedule
+
+        schedule.register(EnrollmentCourseSchedule())
+        profile_links.register("calendar_settings", _("Calendar feed"))
+        for model in ("enrollment.Cohort", "enrollment.Session", "enrollment.Enrollment"):
+            for signal in (post_save, post_delete):
+                signal.connect(caching.on_change, sender=model,
+                               dispatch_uid=f"enrollment.pagecache.{model}.{signal is post_save}")

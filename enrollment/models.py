@@ -3,21 +3,25 @@
 Models hold data and constraints only; every state change goes through enrollment/services.py.
 """
 
+import datetime as dt
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from .history import AppendOnlyHistory
-from .places import CohortQuerySet, RegistrationState, registration_state
+from .places import RegistrationState, registration_state
 from .statuses import (
     ACTIVE_STATUSES,
+    LIVE_COHORT_STATUSES,
+    REGISTRATION_COHORT_STATUSES,
     SEAT_STATUSES,
     CohortStatus,
     EnrollmentPolicy,
@@ -31,6 +35,49 @@ __all__ = [
 ]
 
 ACADEMIC_HOUR_MINUTES = 45
+
+
+def _count(status_filter: Q):
+    rows = (Enrollment.objects.filter(status_filter, cohort=OuterRef("pk")).order_by()
+            .values("cohort").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def _session_bound(aggregate):
+    rows = (Session.objects.filter(cohort=OuterRef("pk")).exclude(status=SessionStatus.CANCELLED).order_by()
+            .values("cohort").annotate(bound=aggregate).values("bound"))
+    return Subquery(rows, output_field=models.DateTimeField())
+
+
+class CohortQuerySet(models.QuerySet):
+    """Cohort reads that every page shares. Each annotation is a correlated subquery, so they combine with
+    any filter, ``values()`` or ``__in`` lookup and never multiply rows."""
+
+    def with_place_counts(self):
+        """`seats_taken`, `waiting`, `pending` and `free_places` (see places.free_places())."""
+        return self.annotate(
+            seats_taken=_count(Q(status__in=SEAT_STATUSES)),
+            waiting=_count(Q(status=EnrollmentStatus.WAITLISTED)),
+            pending=_count(Q(status=EnrollmentStatus.PENDING)),
+        ).annotate(free_places=Greatest(F("capacity") - F("seats_taken") - F("waiting"), Value(0)))
+
+    def with_dates(self):
+        """`first_start` and `last_end` of the sessions that are not cancelled (None without sessions)."""
+        return self.annotate(first_start=_session_bound(Min("starts_at")), last_end=_session_bound(Max("ends_at")))
+
+    def open_for_enrollment(self, *, now: dt.datetime):
+        """Cohorts a person can enroll in now (see places.registration_state(); needs with_dates())."""
+        return self.filter(
+            Q(status__in=REGISTRATION_COHORT_STATUSES),
+            Q(registration_opens__isnull=True) | Q(registration_opens__lte=now),
+            Q(registration_closes__gt=now)
+            | Q(registration_closes__isnull=True, first_start__isnull=True)
+            | Q(registration_closes__isnull=True, first_start__gt=now),
+        )
+
+    def upcoming(self, *, now: dt.datetime):
+        """Planned, open or running cohorts that are not over yet (needs with_dates())."""
+        return self.filter(Q(status__in=LIVE_COHORT_STATUSES), Q(last_end__isnull=True) | Q(last_end__gte=now))
 
 
 class Cohort(ClusterableModel):

@@ -56,7 +56,6 @@ def enroll(request, cohort_id: int):
         "cohort": cohort, "course": course, "form": form,
         "sessions": cohort.session_list,
         "problem": eligibility_problem(user=request.user, cohort=cohort),
-        "free_places": max(cohort.capacity - cohort.seats_taken - cohort.waiting, 0),
     }
     return render(request, "enrollment/enroll.html", context, status=status)
 

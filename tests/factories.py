@@ -8,7 +8,8 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from accounts.models import County, Municipality, Profession, User
-from courses.pages import CourseIndexPage, CoursePage, HomePage, ProgrammePage, ProgrammePart
+from courses.catalogue_pages import CourseIndexPage, HomePage
+from courses.pages import CoursePage, ProgrammePage, ProgrammePart
 from courses.snippets import Provider, TargetGroup, Topic, Venue
 from enrollment.models import Cohort, Enrollment, EnrollmentStatus, Session
 

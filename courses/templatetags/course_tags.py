@@ -3,7 +3,7 @@
 from django import template
 from django.core.cache import cache
 
-from courses.pages import CourseIndexPage
+from courses.catalogue_pages import CourseIndexPage
 
 register = template.Library()
 

@@ -102,14 +102,14 @@ def test_a_new_enrollment_changes_the_free_places_shown(client, site_tree, page_
     assert response.context["items"][0].free_places == 1
 
 
-def test_invalidate_course_makes_every_cached_page_stale(client, site_tree, page_cache,
+def test_a_change_makes_every_cached_page_stale_after_the_commit(client, site_tree, page_cache,
                                                          django_capture_on_commit_callbacks):
     course = factories.CoursePageFactory()
     client.get(course.url)
     assert client.get(course.url)["X-Page-Cache"] == "hit"
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        caching.invalidate_course(course.pk)
+        caching.invalidate_after_commit()
     assert client.get(course.url)["X-Page-Cache"] == "hit", "nothing is stale before the commit"
 
     for callback in callbacks:

@@ -121,18 +121,35 @@ def test_json_ld_cannot_be_broken_out_of_by_page_content(client, site_tree):
     assert json_ld(html)["description"] == "alert(1)"
 
 
-def test_course_page_renders_the_cohort_slot_with_the_page(client, site_tree, settings, tmp_path):
-    """The enrollment app overrides courses/includes/cohorts_slot.html; it receives `page`."""
-    slot = tmp_path / "courses" / "includes"
-    slot.mkdir(parents=True)
-    (slot / "cohorts_slot.html").write_text("<p id='slot'>SLOT {{ page.pk }} {{ upcoming_cohorts|length }}</p>")
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
-    course = factories.CoursePageFactory()
-    cohort_with_session(course)
+def test_course_page_shows_what_the_registered_course_schedule_gives(client, site_tree, monkeypatch):
+    """Courses depends on scheduling only through courses.schedule: whatever is registered fills the page."""
+    from django.utils.safestring import mark_safe
 
+    from courses import schedule
+
+    course = factories.CoursePageFactory()
+    seen = []
+
+    class FakeSchedule(schedule.NoSchedule):
+        def course_page_cohorts(self, *, page, request, now):
+            seen.append(page.pk)
+            return schedule.CoursePageCohorts(facts=[], html=mark_safe(f"<p id='slot'>SLOT {page.pk}</p>"))
+
+    monkeypatch.setattr(schedule, "_schedule", FakeSchedule())
     html = client.get(course.url).content.decode()
 
-    assert f"SLOT {course.pk} 1" in html
+    assert f"<p id='slot'>SLOT {course.pk}</p>" in html
+    assert seen == [course.pk], "the course page reads its cohorts once"
+
+
+def test_course_page_works_without_any_schedule(client, site_tree, monkeypatch):
+    from courses import schedule
+
+    course = factories.CoursePageFactory()
+    monkeypatch.setattr(schedule, "_schedule", schedule.NoSchedule())
+    response = client.get(course.url)
+    assert response.status_code == 200
+    assert "Dates and enrollment" not in response.content.decode() and "Toimumisajad" not in response.content.decode()
 
 
 def test_sitemap_lists_courses_and_programmes(client, site_tree):

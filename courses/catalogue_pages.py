@@ -1,0 +1,68 @@
+"""The site's entry pages: the home page and the catalogue (the course index), which lists course and
+programme pages (courses/pages.py) through courses/selectors.py."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+
+from .blocks import BaseStreamBlock
+from .catalogue import FILTER_PARAMS, CatalogueFilterForm
+from .pages import CachedPageMixin, CoursePage, ProgrammePage, absolute_url
+from .selectors import catalogue_page
+from .seo import meta_description
+
+
+class HomePage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CourseIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["featured"] = (
+            Page.objects.live().public().type(CoursePage, ProgrammePage).specific().order_by("path")[:12]
+        )
+        return context
+
+
+class CourseIndexPage(CachedPageMixin, Page):
+    """The catalogue of courses and programmes."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["courses.HomePage"]
+    subpage_types = ["courses.CoursePage", "courses.ProgrammePage"]
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        form = CatalogueFilterForm(request.GET or None)
+        page_obj, items = catalogue_page(index=self, filters=form.filters(), page_number=request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        for name in list(query):
+            if name not in FILTER_PARAMS or not query.get(name):
+                query.pop(name)
+        context.update({
+            "filter_form": form,
+            "items": items,
+            "page_obj": page_obj,
+            "paginator": page_obj.paginator,
+            "filter_query": query.urlencode(),
+            "is_filtered": form.is_filtered,
+            "meta_description": meta_description(self, self.intro),
+            "canonical_url": absolute_url(self, request),
+        })
+        return context
