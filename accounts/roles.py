@@ -55,8 +55,6 @@ def ensure_roles() -> dict[str, Group]:
 
 def ensure_roles_after_migrate(sender, app_config=None, using="default", **kwargs):
     """post_migrate hook: run once, after the last app, when every permission exists."""
-    from django.apps import apps
-
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
     if app_config is not None and app_config.label != with_models[-1].label:
         return

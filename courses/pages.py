@@ -117,6 +117,9 @@ class CoursePage(CachedPageMixin, BilingualSummaryMixin, Page):
         help_text=_("Completing this course makes the graduate a certified trainer of the chosen course."))
     qualification_validity_months = models.PositiveSmallIntegerField(
         _("qualification valid for (months)"), default=36, validators=[MinValueValidator(1)])
+    one_cohort_at_a_time = models.BooleanField(
+        _("one cohort at a time"), default=True,
+        help_text=_("A person may hold or wait for a place in only one cohort of this course at a time."))
     requires_qualified_trainers = models.BooleanField(
         _("only qualified trainers may teach"), default=False,
         help_text=_("Cohorts of this course can only be given trainers with a valid qualification."))
@@ -148,8 +151,9 @@ class CoursePage(CachedPageMixin, BilingualSummaryMixin, Page):
             FieldPanel("qualifies_for"), FieldPanel("qualification_validity_months"),
             FieldPanel("requires_qualified_trainers"), FieldPanel("trainer_qualification_course"),
         ], heading=_("Completion, certificate and trainer qualification")),
-        MultiFieldPanel([FieldPanel("ask_dietary_needs"), FieldPanel("ask_accessibility_needs"),
-                         FieldPanel("ask_supervisor")], heading=_("Sign-up questions")),
+        MultiFieldPanel([FieldPanel("one_cohort_at_a_time"), FieldPanel("ask_dietary_needs"),
+                         FieldPanel("ask_accessibility_needs"), FieldPanel("ask_supervisor")],
+                        heading=_("Enrollment")),
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + [

@@ -11,7 +11,8 @@ from django.db.models.expressions import RawSQL
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from accounts.models import Profession
+from accounts.models import County, Profession
+from courses.pages import CoursePage
 
 from .exceptions import NotEligible
 from .models import Cohort, Enrollment, EnrollmentStatus
@@ -40,8 +41,6 @@ def _exists(through, fk: str, outer_column: str) -> RawSQL:
 def with_rule_flags(queryset):
     """Annotate cohorts with which eligibility rules they have, so that a cohort open to everybody (the
     usual case) is checked without a query: `has_county_rule`, `course_has_county_rule`, `has_prerequisites`."""
-    from courses.pages import CoursePage
-
     return queryset.annotate(
         has_county_rule=_exists(Cohort.eligible_counties.through, "cohort", "id"),
         course_has_county_rule=_exists(CoursePage.eligible_counties.through, "coursepage", "course"),
@@ -72,8 +71,6 @@ def eligibility_problem(*, user, cohort: Cohort) -> str | None:
     Reads only what the cohort's rules need (none at all for a cohort open to everybody that was loaded
     through `with_rule_flags`).
     """
-    from accounts.models import County
-
     county_ids = eligible_county_ids(cohort)
     profile = _profile(user) if county_ids or any(cohort.eligible_professions or []) else None
     if county_ids:

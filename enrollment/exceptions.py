@@ -19,6 +19,12 @@ class AlreadyEnrolled(EnrollmentError):
     default_message = _("You are already enrolled in this cohort.")
 
 
+class AlreadyEnrolledInCourse(EnrollmentError):
+    """The course allows one cohort at a time and the person is active in another cohort of it."""
+
+    default_message = _("You are already enrolled in another cohort of this course.")
+
+
 class CohortFull(EnrollmentError):
     """No free place (used where joining the waitlist is not an option, e.g. moving a confirmed person)."""
 

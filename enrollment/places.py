@@ -25,6 +25,11 @@ def unheld_places(*, capacity: int, taken: int) -> int:
     return max(capacity - taken, 0)
 
 
+def cancellation_deadline(*, first_start: dt.datetime | None, cutoff_hours: int) -> dt.datetime | None:
+    """Until when a participant may cancel a confirmed place themselves (None: no sessions yet)."""
+    return first_start - dt.timedelta(hours=cutoff_hours) if first_start else None
+
+
 class RegistrationState(enum.Enum):
     OPEN = "open"
     NOT_YET_OPEN = "not_yet_open"

@@ -18,7 +18,7 @@ from .models import (
     Session,
     SessionStatus,
 )
-from .places import RegistrationState
+from .places import RegistrationState, cancellation_deadline
 
 S = EnrollmentStatus
 CLOSED_STATUSES = (S.CANCELLED, S.DECLINED, S.EXPIRED, S.REJECTED)
@@ -194,9 +194,17 @@ def cohort_get(*, pk: int) -> Cohort:
 
 
 def cohort_for_enrollment(*, pk: int, now=None) -> Cohort:
-    """The cohort for the enroll page, with sessions, place counts and `registration_is_open`, or Http404."""
+    """The cohort for the enroll page, with sessions, place counts, `registration_is_open` and
+    `cancel_deadline`, or Http404."""
     cohort = get_object_or_404(Cohort.objects.select_related("course").with_place_counts().with_dates()
                                .prefetch_related(_sessions_prefetch()), pk=pk)
     cohort.registration_is_open = cohort.registration_state(
         now=now or timezone.now(), first_start=cohort.first_start) == RegistrationState.OPEN
+    cohort.cancel_deadline = cancellation_deadline(first_start=cohort.first_start,
+                                                   cutoff_hours=cohort.cancellation_cutoff_hours)
     return cohort
+
+
+def user_active_enrollment(*, user, cohort: Cohort) -> Enrollment | None:
+    """The person's enrollment in this cohort that holds or waits for a place, or None."""
+    return Enrollment.objects.filter(user=user, cohort_id=cohort.pk, status__in=ACTIVE_STATUSES).first()

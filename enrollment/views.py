@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import my_trainings_cache, selectors, services
 from .eligibility import eligibility_problem
-from .exceptions import EnrollmentError, InvalidLink
+from .exceptions import AlreadyEnrolled, EnrollmentError, InvalidLink
 from .forms import ConfirmForm, EnrollForm
 from .models import EnrollmentStatus
 from .tokens import offer_token_read
@@ -43,6 +43,9 @@ def enroll(request, cohort_id: int):
             try:
                 enrollment = services.enrollment_create(user=request.user, cohort=cohort, answers=form.answers(),
                                                         language=get_language())
+            except AlreadyEnrolled:  # a double click: the first one went through
+                messages.info(request, str(AlreadyEnrolled.default_message))
+                return redirect("my_trainings")
             except EnrollmentError as error:
                 form.add_error(None, str(error))
                 status = 400
@@ -56,6 +59,7 @@ def enroll(request, cohort_id: int):
         "cohort": cohort, "course": course, "form": form,
         "sessions": cohort.session_list,
         "problem": eligibility_problem(user=request.user, cohort=cohort),
+        "my_enrollment": selectors.user_active_enrollment(user=request.user, cohort=cohort),
     }
     return render(request, "enrollment/enroll.html", context, status=status)
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from accounts.models import Municipality, Profession, Profile, User
+from courses.pages import CoursePage
 
 from ..models import Cohort, CohortStatus, Enrollment, EnrollmentEvent, EnrollmentStatus, Session
 from .services import Mark, attendance_mark, cohort_close
@@ -111,8 +112,6 @@ def _mark(cohort, enrollments, plan, actor):
 
 def load(stdout=None) -> dict:
     """Create the two demo cohorts (once) and return them by code."""
-    from courses.pages import CoursePage
-
     coordinator = User.objects.filter(email="koordinaator@oskus.ee").first()
     trainer = User.objects.filter(email="koolitaja@oskus.ee").first()
     finished_course = CoursePage.objects.filter(slug="eakate-vaimne-tervis").first()

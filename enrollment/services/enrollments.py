@@ -3,18 +3,18 @@ completion outcome recorded by attendance. Each runs in one transaction under th
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_coordinator
 
+from .. import places
 from ..eligibility import eligibility_check
 from ..emails import enrollment_email_enqueue
 from ..exceptions import (
     AlreadyEnrolled,
+    AlreadyEnrolledInCourse,
     CancellationClosed,
     CohortCancelled,
     CohortFull,
@@ -87,6 +87,8 @@ def enrollment_create(*, user, cohort: Cohort, answers: dict | None = None, acto
             counts = state.place_counts(locked, user=user)
             if counts.mine:
                 raise AlreadyEnrolled()
+            if state.user_lock_active_elsewhere_in_course(user=user, cohort=locked):
+                raise AlreadyEnrolledInCourse()
             if locked.policy == EnrollmentPolicy.APPROVAL:
                 status = S.PENDING
             else:
@@ -113,8 +115,8 @@ def enrollment_create(*, user, cohort: Cohort, answers: dict | None = None, acto
 
 def cancellation_deadline(cohort: Cohort):
     """Until when a participant may cancel a confirmed place themselves (None: no sessions yet)."""
-    first = state.first_session_start(cohort)
-    return first - dt.timedelta(hours=cohort.cancellation_cutoff_hours) if first else None
+    return places.cancellation_deadline(first_start=state.first_session_start(cohort),
+                                        cutoff_hours=cohort.cancellation_cutoff_hours)
 
 
 def enrollment_cancel(*, enrollment: Enrollment, actor, reason: str = "") -> Enrollment:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, Min, OuterRef, Q
 
 from ..models import Cohort, Enrollment, EnrollmentEvent, Session
 from ..places import free_places, unheld_places
-from ..statuses import ACTIVE_STATUSES, SEAT_STATUSES, EnrollmentStatus, SessionStatus
+from ..statuses import ACTIVE_STATUSES, CANCELLABLE_STATUSES, SEAT_STATUSES, EnrollmentStatus, SessionStatus
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,17 @@ def place_counts(cohort: Cohort, *, user=None) -> PlaceCounts:
     )
     return PlaceCounts(capacity=cohort.capacity, taken=counts["taken"], waiting=counts["waiting"],
                        mine=counts["mine"])
+
+
+def user_lock_active_elsewhere_in_course(*, user, cohort: Cohort) -> bool:
+    """Lock the person's row (so their enrollments in different cohorts of one course serialise) and tell
+    whether they hold or wait for a place in another cohort of a course that allows one at a time. One query."""
+    elsewhere = Enrollment.objects.filter(
+        user_id=OuterRef("pk"), cohort__course_id=cohort.course_id, cohort__course__one_cohort_at_a_time=True,
+        status__in=CANCELLABLE_STATUSES).exclude(cohort_id=cohort.pk)
+    row = (get_user_model().objects.select_for_update(of=("self",)).filter(pk=user.pk)
+           .annotate(elsewhere=Exists(elsewhere)).values_list("elsewhere", flat=True).first())
+    return bool(row)
 
 
 def actor_or_none(actor):

@@ -69,13 +69,56 @@ def test_enroll_with_bad_supervisor_email_shows_error_and_saves_nothing(cohort, 
     assert not Enrollment.objects.exists()
 
 
-def test_enrolling_twice_through_the_page_shows_the_reason(cohort, specialist):
+def test_a_double_click_on_enroll_shows_the_enrollment_not_an_error(cohort, specialist):
     client = logged_in(specialist)
     client.post(reverse("enroll", args=[cohort.pk]), valid_answers())
-    response = client.post(reverse("enroll", args=[cohort.pk]), valid_answers())
-    assert response.status_code == 400
-    assert "already enrolled" in response.content.decode() or "juba" in response.content.decode()
+    response = client.post(reverse("enroll", args=[cohort.pk]), valid_answers(), follow=True)
+    assert response.redirect_chain == [(reverse("my_trainings"), 302)]
+    html = response.content.decode()
+    assert "Olete sellesse koolitusrühma juba registreerunud." in html
     assert Enrollment.objects.filter(user=specialist).count() == 1
+
+
+def test_the_enroll_page_of_an_enrolled_person_shows_the_enrollment_instead_of_the_form(cohort, specialist):
+    services.enrollment_create(user=specialist, cohort=cohort)
+    html = logged_in(specialist).get(reverse("enroll", args=[cohort.pk])).content.decode()
+    assert '<form method="post" class="card"' not in html
+    assert reverse("my_trainings") in html
+    assert "Kinnitatud" in html  # the enrollment's status
+
+
+def test_the_enroll_page_says_until_when_one_can_cancel(cohort, specialist):
+    first = cohort.sessions.get().starts_at
+    deadline = timezone.localtime(first - dt.timedelta(hours=cohort.cancellation_cutoff_hours))
+    html = logged_in(specialist).get(reverse("enroll", args=[cohort.pk])).content.decode()
+    assert "Registreerumise saate tühistada kuni" in html
+    assert deadline.strftime("%H:%M") in html and f"{deadline.day}." in html
+
+
+def test_one_active_enrollment_per_course_unless_the_course_allows_parallel_cohorts(site_tree, specialist):
+    course = factories.CoursePageFactory()
+    first, second = factories.CohortFactory(course=course), factories.CohortFactory(course=course)
+    for c in (first, second):
+        factories.SessionFactory(cohort=c)
+    services.enrollment_create(user=specialist, cohort=first)
+    response = logged_in(specialist).post(reverse("enroll", args=[second.pk]), valid_answers())
+    assert response.status_code == 400
+    assert "juba registreerunud selle koolituse teisele rühmale" in response.content.decode()
+    assert not Enrollment.objects.filter(user=specialist, cohort=second).exists()
+
+    course.one_cohort_at_a_time = False
+    course.save()
+    services.enrollment_create(user=specialist, cohort=second)
+    assert Enrollment.objects.filter(user=specialist, cohort=second, status=S.CONFIRMED).exists()
+
+
+def test_a_finished_or_cancelled_enrollment_does_not_block_another_cohort_of_the_course(site_tree, specialist):
+    course = factories.CoursePageFactory()
+    old, new = factories.CohortFactory(course=course), factories.CohortFactory(course=course)
+    factories.SessionFactory(cohort=new)
+    factories.EnrollmentFactory(user=specialist, cohort=old, status=S.NOT_COMPLETED)
+    factories.EnrollmentFactory(user=specialist, cohort=old, status=S.CANCELLED)
+    assert services.enrollment_create(user=specialist, cohort=new).status == S.CONFIRMED
 
 
 def test_enroll_requires_login_and_keeps_the_address(cohort):
