@@ -62,8 +62,10 @@ class RefusalsAsFormErrors:
         try:
             return super().form_valid(form)
         except EnrollmentError as error:
-            form.add_error(getattr(error, "field", None) if getattr(error, "field", None) in form.fields else None,
-                           str(error))
+            field = getattr(error, "field", None)
+            form.add_error(field if field in form.fields else None, str(error))
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
 
