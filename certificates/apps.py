@@ -18,3 +18,5 @@ class CertificatesConfig(AppConfig):
         validate = getattr(signals, "cohort_trainers_validate", None)
         if validate is not None:
             validate.connect(receivers.on_cohort_trainers_validate, dispatch_uid="certificates.trainers_validate")
+        signals.trainer_candidates_collect.connect(receivers.on_trainer_candidates_collect,
+                                                   dispatch_uid="certificates.trainer_candidates")

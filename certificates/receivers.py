@@ -1,18 +1,22 @@
-"""Reactions to enrollment's signals (enrollment never imports certificates; certificates listens)."""
+"""Reactions to enrollment's signals (enrollment never imports certificates; certificates listens).
+
+Imported by CertificatesConfig.ready(), when every model is loaded.
+"""
 
 import logging
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from .exceptions import AlreadyIssued, CertificateError, TrainerNotQualified
+from .models import TrainerQualification
+from .services import certificate_issue, qualification_check_trainers, qualification_renew_by_teaching
 
 logger = logging.getLogger(__name__)
 
 
 def on_enrollment_completed(sender, enrollment, **kwargs):
     """Issue the certificate (and any trainer qualification) of a completed enrollment; idempotent."""
-    from .services import certificate_issue
-
     try:
         certificate_issue(enrollment=enrollment, actor=kwargs.get("actor"))
     except AlreadyIssued:
@@ -23,17 +27,23 @@ def on_enrollment_completed(sender, enrollment, **kwargs):
 
 def on_cohort_finished(sender, cohort, **kwargs):
     """Delivering a cohort renews its trainers' qualifications."""
-    from .services import qualification_renew_by_teaching
-
     qualification_renew_by_teaching(cohort=cohort)
 
 
-def on_cohort_trainers_validate(sender, course=None, trainers=(), cohort=None, **kwargs):
-    """Refuse trainers without a valid qualification for a course that requires one (as a form error)."""
-    from .services import qualification_check_trainers
-
+def on_cohort_trainers_validate(sender, course=None, trainers=(), cohort=None, days=(), **kwargs):
+    """Refuse trainers being added without a qualification for the course that is valid on the cohort's
+    last teaching day (today when it has no sessions yet), as a form error on "trainers"."""
     course = course if course is not None else getattr(cohort, "course", None)
+    # Validity runs up to a date, so a qualification valid on the last day is valid on every earlier one.
+    on = max(days) if days else None
     try:
-        qualification_check_trainers(course=course, trainers=trainers)
+        qualification_check_trainers(course=course, trainers=trainers, on=on)
     except TrainerNotQualified as error:
         raise ValidationError({"trainers": [error.message]}) from error
+
+
+def on_trainer_candidates_collect(sender, **kwargs):
+    """Everyone holding a valid (not expired, not suspended) trainer qualification may be chosen as a trainer,
+    whether or not they are in the Trainers group yet."""
+    return (TrainerQualification.objects.filter(suspended_at__isnull=True, valid_until__gte=timezone.localdate())
+            .values("user_id"))

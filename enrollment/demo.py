@@ -3,11 +3,15 @@
 Every course gets a finished, a running and an upcoming cohort. Some upcoming cohorts are full with a
 waitlist, one needs a coordinator's approval, one is open only to Põlva, Valga and Võru counties. Times are
 Europe/Tallinn. Enrollments are written directly with their history (no e-mails are sent for demo data).
+Trainers are assigned through `services.trainers_assign`, so the qualification rule holds for demo data too:
+the cohorts of courses that need qualified trainers stay without them here (no qualification exists yet) and
+certificates.demo staffs them once it has qualified the founding trainers.
 """
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -16,7 +20,9 @@ from accounts.models import County, Municipality, Profession, Profile, User
 from courses.pages import CoursePage
 from courses.snippets import Venue
 
+from .exceptions import TrainersRefused
 from .models import Cohort, CohortStatus, Enrollment, EnrollmentEvent, EnrollmentPolicy, EnrollmentStatus, Session
+from .services import trainers_assign
 
 TALLINN = ZoneInfo("Europe/Tallinn")
 S = EnrollmentStatus
@@ -53,8 +59,6 @@ def _participants() -> list[User]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-            from allauth.account.models import EmailAddress
-
             EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         profile, _ = Profile.objects.get_or_create(user=user)
         profile.profession = profession
@@ -101,7 +105,6 @@ def _cohort(course: CoursePage, *, code: str, title: str, capacity: int, status:
         registration_opens=opens, registration_closes=_at(starts - dt.timedelta(days=3), 23, 59),
         offer_hours=48, cancellation_cutoff_hours=48,
     )
-    cohort.trainers.set(trainers)
     if counties:
         cohort.eligible_counties.set(County.objects.filter(name__in=counties))
     for index in range(days):
@@ -112,7 +115,17 @@ def _cohort(course: CoursePage, *, code: str, title: str, capacity: int, status:
             venue=venue, online_url="https://meet.example.ee/oskus-" + code if online else "",
             mandatory=index == 0,
         )
+    _staff(cohort, trainers)
     return cohort, True
+
+
+def _staff(cohort: Cohort, trainers: list[User]) -> None:
+    """Assign each trainer the rule allows (judged on the sessions just created); leave out the others."""
+    for trainer in trainers:
+        try:
+            trainers_assign(cohort=cohort, trainers=[*cohort.trainers.all(), trainer], actor=None)
+        except TrainersRefused:
+            continue
 
 
 def load(stdout=None) -> dict[str, Cohort]:

@@ -78,3 +78,17 @@ class InvalidLink(EnrollmentError):
 
     default_message = _("This link is not valid. It may have been changed or be too old; "
                         "please open My trainings instead.")
+
+
+class CapacityBelowTaken(EnrollmentError):
+    """A cohort's capacity cannot drop below the places already held in it."""
+
+    field = "capacity"
+    default_message = _("The capacity cannot be lower than the number of people already holding a place.")
+
+
+class TrainersRefused(EnrollmentError):
+    """A higher app (certificates: the qualification rule) refused one or more of the trainers being added."""
+
+    field = "trainers"
+    default_message = _("These people cannot teach this cohort.")

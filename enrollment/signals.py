@@ -6,7 +6,13 @@ from django.dispatch import Signal
 enrollment_completed = Signal()
 # Sent when a cohort is closed as finished (its completion computed); kwargs: cohort.
 cohort_finished = Signal()
-# Sent by the cohort admin form's clean() (and any other place that assigns trainers) BEFORE saving;
-# kwargs: cohort (may be unsaved), course, trainers (list of users). Receivers raise
-# django.core.exceptions.ValidationError to refuse; certificates checks trainer qualifications here.
+# Sent by `services.trainers_check` (which `trainers_assign`, `cohort_update` and the cohort admin form call)
+# BEFORE trainers are added to a cohort; kwargs: cohort (may be unsaved), course, trainers (the people being
+# ADDED, a list of users), days (the local dates the cohort teaches on, from its sessions; empty when it has
+# none yet). Receivers raise django.core.exceptions.ValidationError to refuse; certificates checks the
+# trainer qualifications here, against the cohort's own dates.
 cohort_trainers_validate = Signal()
+# Sent by `services.trainer_candidates()`; no kwargs. Receivers return a queryset of user ids (one column)
+# of people who may be chosen as trainers besides the Trainers group; certificates answers with everyone
+# holding a valid trainer qualification.
+trainer_candidates_collect = Signal()

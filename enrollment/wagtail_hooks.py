@@ -1,8 +1,12 @@
-"""The "Enrollment" menu of the Wagtail admin (cohorts, enrollments) and the enrollments' bulk actions."""
+"""The "Enrollment" menu of the Wagtail admin (cohorts, enrollments) and the enrollments' bulk actions.
+
+The admin itself lives in the `enrollment.admin` package; Wagtail discovers this module at the app root.
+"""
 
 from wagtail import hooks
 
-from .admin_views import ApproveBulkAction, CancelBulkAction, EnrollmentViewSetGroup, MoveBulkAction, RejectBulkAction
+from .admin.bulk_actions import ApproveBulkAction, CancelBulkAction, MoveBulkAction, RejectBulkAction
+from .admin.menu import EnrollmentViewSetGroup
 
 
 @hooks.register("register_admin_viewset")

@@ -18,7 +18,16 @@ confirmed only while there are more places than people holding or waiting for on
 waitlist; a freed place is offered to the first wait-listed person.
 """
 
-from .cohorts import cohort_cancel, cohort_notify_changed
+from .cohorts import (
+    CohortUpdateOutcome,
+    cohort_cancel,
+    cohort_notify_changed,
+    cohort_teaching_days,
+    cohort_update,
+    trainer_candidates,
+    trainers_assign,
+    trainers_check,
+)
 from .enrollments import (
     cancellation_deadline,
     enrollment_approve,
@@ -34,8 +43,10 @@ from .state import cohort_lock, cohorts_lock, enrollment_status_set
 from .waitlist import offer_accept, offer_decline, offer_expire, offers_expire_due, waitlist_offer_next
 
 __all__ = [
-    "cancellation_deadline", "cohort_cancel", "cohort_lock", "cohort_notify_changed", "cohorts_lock",
-    "enrollment_approve", "enrollment_cancel", "enrollment_create", "enrollment_move", "enrollment_record_outcome",
-    "enrollment_reject", "enrollment_status_set", "offer_accept", "offer_decline", "offer_expire",
-    "offers_expire_due", "registration_check", "reminders_send_due", "waitlist_offer_next",
+    "cancellation_deadline", "cohort_cancel", "cohort_lock", "cohort_notify_changed", "cohort_teaching_days",
+    "cohort_update", "cohorts_lock", "CohortUpdateOutcome", "enrollment_approve", "enrollment_cancel",
+    "enrollment_create", "enrollment_move", "enrollment_record_outcome", "enrollment_reject",
+    "enrollment_status_set", "offer_accept", "offer_decline", "offer_expire", "offers_expire_due",
+    "registration_check", "reminders_send_due", "trainer_candidates", "trainers_assign", "trainers_check",
+    "waitlist_offer_next",
 ]

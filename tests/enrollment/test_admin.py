@@ -224,7 +224,7 @@ def test_the_cohort_listing_shows_counts(admin_client):
     assert response.status_code == 200
     assert "gbg-2027-voru" in response.content.decode()
     row = next(obj for obj in response.context["object_list"] if obj.pk == cohort.pk)
-    assert (row.taken, row.waiting, row.pending) == (2, 0, 1)
+    assert (row.seats_taken, row.free_places, row.waiting, row.pending) == (2, 3, 0, 1)
     # The closing date is shown as a date (in Tallinn time), not as "time since".
     assert timezone.localtime(cohort.registration_closes).strftime("%d.%m.%Y %H:%M") in response.content.decode()
 
@@ -412,7 +412,8 @@ def test_cohort_page_shows_counts_free_places_waitlist_in_order_sessions_and_tra
     assert response.status_code == 200
     context = response.context
     assert context["taken"] == 2
-    assert context["free_places"] == 1
+    # The one definition of free places (enrollment.places): nobody waiting is overtaken, as in the catalogue.
+    assert context["free_places"] == 0 == Cohort.objects.with_place_counts().get(pk=cohort.pk).free_places
     assert [e.pk for e in context["waitlist"]] == [earlier.pk, later.pk]
     counts = {value: count for _label, count, value in context["status_counts"]}
     assert counts[S.CONFIRMED] == 2 and counts[S.WAITLISTED] == 2

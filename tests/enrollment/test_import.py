@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import User
-from enrollment import imports
+from enrollment.admin import imports
 from enrollment.models import CohortStatus, Enrollment, EnrollmentEvent, EnrollmentPolicy, EnrollmentStatus
 from tests import factories
 
@@ -207,11 +207,10 @@ def test_confirming_after_the_cohort_filled_up_imports_nothing(admin_client):
 
 
 def test_a_service_refusal_during_the_import_rolls_back_every_row(coordinator, monkeypatch):
-    from enrollment import services
     from enrollment.exceptions import RegistrationClosed
 
     cohort = factories.CohortFactory()
-    real = services.enrollment_create
+    real = imports.enrollment_create
     calls = []
 
     def refuse_second(**kwargs):
@@ -220,7 +219,7 @@ def test_a_service_refusal_during_the_import_rolls_back_every_row(coordinator, m
             raise RegistrationClosed()
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "enrollment_create", refuse_second)
+    monkeypatch.setattr(imports, "enrollment_create", refuse_second)
     data = (HEADER + "a@example.ee,A A,Tartu linn,teacher,\nb@example.ee,B B,Tartu linn,teacher,\n").encode()
     with pytest.raises(imports.ImportInvalid) as raised:
         imports.import_run(cohort=cohort, data=data, actor=coordinator)

@@ -13,6 +13,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -21,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Municipality, Profession, User
 
-from .exceptions import EnrollmentError
-from .models import ACTIVE_STATUSES, SEAT_STATUSES, Cohort, CohortStatus, Enrollment, EnrollmentStatus
+from ..exceptions import EnrollmentError
+from ..models import ACTIVE_STATUSES, Cohort, CohortStatus, Enrollment, EnrollmentStatus
+from ..services import cohort_lock, enrollment_approve, enrollment_create
 
 MAX_ROWS = 1000
 REQUIRED = ("email", "full_name", "municipality", "profession")
@@ -209,13 +211,9 @@ def import_check(*, cohort: Cohort, data: bytes, now=None) -> ImportReport:
     enrolled = set(Enrollment.objects.filter(cohort_id=cohort.pk, status__in=ACTIVE_STATUSES,
                                              user_id__in=[u.pk for u in users.values()])
                    .values_list("user_id", flat=True))
-    statuses = list(Enrollment.objects.filter(cohort_id=cohort.pk,
-                                              status__in=[*SEAT_STATUSES, EnrollmentStatus.WAITLISTED])
-                    .values_list("status", flat=True))
-    waiting = sum(1 for status in statuses if status == EnrollmentStatus.WAITLISTED)
-    taken = len(statuses) - waiting
-    # A newcomer gets a place only if nobody already waiting would be overtaken (the services' rule).
-    report.free_places = free = max(cohort.capacity - taken - waiting, 0)
+    # A newcomer gets a place only if nobody already waiting would be overtaken (enrollment.places).
+    report.free_places = free = (Cohort.objects.with_place_counts().values_list("free_places", flat=True)
+                                 .get(pk=cohort.pk))
 
     first_line_of = {}
     for row in rows:
@@ -273,8 +271,6 @@ def import_check(*, cohort: Cohort, data: bytes, now=None) -> ImportReport:
 def _ensure_user(row: ImportRow) -> tuple[User, bool]:
     """The row's user: the existing account (its profile's empty fields filled in) or a new one without a
     password (they set one through "forgot password"; the e-mail address is unverified until then)."""
-    from allauth.account.models import EmailAddress
-
     created = row.user is None
     user = row.user or User.objects.create_user(email=row.email, password=None, full_name=row.full_name)
     if created:
@@ -304,10 +300,8 @@ def import_run(*, cohort: Cohort, data: bytes, actor) -> ImportResult:
     `enrollment_approve` for cohorts that need approval: the coordinator's import is the approval), with
     the coordinator as the actor of every history entry. Any refusal rolls the whole import back.
     """
-    from .services import enrollment_approve, enrollment_create
-
     with transaction.atomic():
-        locked = Cohort.objects.select_for_update().get(pk=cohort.pk)
+        locked = cohort_lock(cohort.pk)
         report = import_check(cohort=locked, data=data)
         if not report.is_clean:
             raise ImportInvalid(report)
