@@ -1,5 +1,6 @@
-"""One rule, one place: the catalogue, the course page, the enroll page and the services agree on a cohort's
-free places and on whether it is open for enrollment, for the same cohort in every state."""
+"""One rule, one place: the catalogue, the course page, the enroll page, the admin overview and listing and the
+services agree on a cohort's free places and on whether it is open for enrollment, for the same cohort in
+every state."""
 
 import datetime as dt
 
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from courses.selectors import CatalogueFilters, catalogue_page
 from enrollment import services
+from enrollment.admin.overview import cohort_overview
 from enrollment.exceptions import EnrollmentError
 from enrollment.models import Cohort, EnrollmentStatus
 from enrollment.places import RegistrationState, free_places, registration_state
@@ -80,12 +82,19 @@ def test_every_page_and_the_service_agree_on_places_and_registration(name, site_
     assert (shown.free_places, shown.registration_is_open) == (expected_free, expected_open)
     assert ('<form method="post" class="card"' in response.content.decode()) == expected_open
 
+    # the admin: the cohort overview and the cohort listing
+    assert cohort_overview(cohort_id=cohort.pk)["free_places"] == expected_free
+    client.force_login(factories.UserFactory(groups=["Coordinators"]))
+    listing = client.get(reverse("enrollment_cohorts:index"))
+    row = next(c for c in listing.context["object_list"] if c.pk == cohort.pk)
+    assert row.free_places == expected_free
+
     # the annotation every list uses
     annotated = Cohort.objects.with_place_counts().get(pk=cohort.pk)
     assert annotated.free_places == expected_free
     assert Cohort.objects.with_dates().open_for_enrollment(now=NOW()).filter(pk=cohort.pk).exists() == expected_open
 
-    # and what enrolling actually does
+    # and what enrolling actually does (the specialist, not the coordinator logged in above)
     try:
         enrollment = services.enrollment_create(user=specialist, cohort=cohort)
     except EnrollmentError:
