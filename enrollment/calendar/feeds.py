@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Profile
 
 from . import ics
-from .calendar_selectors import (
+from .selectors import (
     cohort_sessions,
     feed_owner,
     personal_feed,
@@ -26,7 +26,7 @@ from .calendar_selectors import (
     public_session,
     sessions_fingerprint,
 )
-from .calendar_services import calendar_feed_is_active, calendar_feed_revoke, calendar_token_regenerate
+from .services import calendar_feed_is_active, calendar_feed_revoke, calendar_token_regenerate
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 BODY_CACHE_SECONDS = 24 * 3600
@@ -116,7 +116,7 @@ def calendar_settings(request):
         feed_url = ics.absolute_url(reverse("personal_feed", kwargs={"token": profile.calendar_token}))
         context["feed_url"] = feed_url
         context["webcal_url"] = "webcal://" + feed_url.split("://", 1)[1]
-    response = render(request, "enrollment/calendar_settings.html", context)
+    response = render(request, "enrollment/calendar/settings.html", context)
     response["Cache-Control"] = "private, no-store"
     # same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" and CSRF refuses the POST.
     response["Referrer-Policy"] = "same-origin"

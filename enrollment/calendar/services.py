@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from accounts.models import Profile, new_calendar_token
 
-from .calendar_selectors import REVOKED_PREFIX
-from .models import Session
+from ..models import Session
+from .selectors import REVOKED_PREFIX
 
 
 def calendar_feed_is_active(*, profile: Profile) -> bool:

@@ -24,8 +24,7 @@ from django.utils.translation import get_language
 from accounts.models import Profile
 from courses.pages import CoursePage
 
-from .ics import FeedEntry, course_url
-from .models import (
+from ..models import (
     Cohort,
     CohortStatus,
     Enrollment,
@@ -34,6 +33,7 @@ from .models import (
     Session,
     SessionStatus,
 )
+from .ics import FeedEntry, course_url
 
 S = EnrollmentStatus
 # A person's sessions are in their feed while the enrollment is in one of these statuses.
@@ -44,7 +44,7 @@ CANCELLED_KEPT = dt.timedelta(days=30)
 HISTORY_KEPT = dt.timedelta(days=365)
 # Raise when the output format changes: every cached feed and ETag becomes stale at once.
 FORMAT_VERSION = 1
-# Tokens of a switched-off feed start with this; the URL pattern never matches it (see calendar_services).
+# Tokens of a switched-off feed start with this; the URL pattern never matches it (see calendar.services).
 REVOKED_PREFIX = "revoked."
 
 

@@ -12,9 +12,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from .calendar_selectors import FEED_STATUSES
+from ..models import Enrollment, EnrollmentEvent, EnrollmentStatus
 from .ics import invitation, invitation_mimetype, session_is_cancelled
-from .models import Enrollment, EnrollmentEvent, EnrollmentStatus
+from .selectors import FEED_STATUSES
 
 REQUEST_KINDS = ("confirmation", "promotion", "changed")
 CANCEL_KINDS = ("cancellation", "cohort_cancelled")

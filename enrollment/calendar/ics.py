@@ -5,7 +5,7 @@ by hand, so commas, semicolons and line breaks in titles are escaped by the libr
 
 Rules every file follows:
 - one stable `UID` per session, `"<session.uid>@oskus.ee"`, never changing (the session's UUID);
-- `SEQUENCE` is `session.sequence`, raised by `calendar_signals` on every change of time, place or status;
+- `SEQUENCE` is `session.sequence`, raised by `calendar.receivers` on every change of time, place or status;
 - `DTSTART`/`DTEND` carry `TZID=Europe/Tallinn` and the calendar has the matching `VTIMEZONE`
   (`Calendar.add_missing_timezones`, limited to the years the events span); the second occurrence of an
   ambiguous local time (the autumn clock change) is written in UTC, because a `TZID` local time always
@@ -14,7 +14,7 @@ Rules every file follows:
   makes ETags and caching work) and "now" for invitations;
 - cancelled sessions and sessions of cancelled cohorts carry `STATUS:CANCELLED`.
 
-The module only formats data it is given; the queries are in `calendar_selectors`.
+The module only formats data it is given; the queries are in `calendar.selectors`.
 """
 
 import datetime as dt
@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
-from .models import CohortStatus, Session, SessionStatus
+from ..models import CohortStatus, Session, SessionStatus
 
 UID_DOMAIN = "oskus.ee"  # part of every UID: never change it, calendars would duplicate every event
 PRODID = "-//Oskus//Oskus trainings//ET"
