@@ -10,7 +10,7 @@ from enrollment.calendar.ics import session_uid
 from enrollment.calendar.invitations import attach_invitations
 from enrollment.emails import ATTACHMENT_BUILDERS, build_message
 from enrollment.models import EnrollmentEvent, EnrollmentStatus, Session, SessionStatus
-from enrollment.services import cohort_cancel
+from enrollment.services import cohort_cancel, enrollment_move
 from tests import factories
 from tests.enrollment.calendar.helpers import (
     attached_calendars,
@@ -148,3 +148,46 @@ def test_cancelling_a_cohort_mails_cancel_invitations_with_higher_sequence(
     assert str(event["UID"]) == session_uid(session)
     assert int(event["SEQUENCE"]) > int(request.walk("VEVENT")[0]["SEQUENCE"])
     assert str(event["STATUS"]) == "CANCELLED"
+
+
+# --- moves (Enrollment.moved_from) ---------------------------------------------------------------
+
+def _methods_by_uid(message) -> dict[str, str]:
+    result = {}
+    for _mimetype, calendar in attached_calendars(message):
+        [event] = calendar.walk("VEVENT")
+        result[str(event["UID"])] = str(calendar["METHOD"])
+    return result
+
+
+def test_a_move_cancels_the_old_cohorts_sessions_and_invites_to_the_new_ones(
+        site_tree, specialist, coordinator, mailoutbox, django_capture_on_commit_callbacks):
+    old_sessions = [make_session(factories.CohortFactory())]
+    old_sessions.append(make_session(old_sessions[0].cohort, starts_at=timezone.now() + dt.timedelta(days=30)))
+    new_session = make_session(factories.CohortFactory())
+    enrollment = confirmed(specialist, old_sessions[0].cohort)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = enrollment_move(enrollment=enrollment, to_cohort=new_session.cohort, actor=coordinator)
+
+    assert moved.moved_from_id == enrollment.pk
+    [message] = [m for m in mailoutbox if specialist.email in m.to]
+    assert _methods_by_uid(message) == {
+        session_uid(new_session): "REQUEST",
+        session_uid(old_sessions[0]): "CANCEL",
+        session_uid(old_sessions[1]): "CANCEL",
+    }
+
+
+def test_a_cancellation_next_to_an_unrelated_new_enrollment_is_not_taken_for_a_move(site_tree, specialist):
+    left = make_session()
+    given_up = confirmed(specialist, left.cohort)
+    given_up.status = EnrollmentStatus.CANCELLED
+    given_up.save()  # cancelled now, seconds before the new enrollment below: no move between them
+    joined = make_session()
+    new = confirmed(specialist, joined.cohort)
+    assert new.moved_from is None
+
+    message = EmailMultiAlternatives(to=[specialist.email])
+    attach_invitations("changed", new, message)
+    assert _methods_by_uid(message) == {session_uid(joined): "REQUEST"}
