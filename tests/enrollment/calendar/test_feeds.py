@@ -21,6 +21,7 @@ from tests.enrollment.calendar.helpers import (
     feed_url,
     make_session,
     parse,
+    vobject_load,
 )
 
 pytestmark = pytest.mark.django_db
@@ -277,3 +278,47 @@ def test_course_page_links_each_cohorts_calendar_file(client, site_tree):
     link = reverse("cohort_ics", kwargs={"code": session.cohort.code})
     assert f'href="{link}"' in response.content.decode()
     assert client.get(link).status_code == 200
+
+
+# --- refresh hints and HEAD (issue 14) ------------------------------------------------------------
+
+def test_personal_feed_gives_its_refresh_interval_and_ttl_as_iso_durations(client, site_tree, specialist, caplog):
+    session = make_session()
+    confirmed(specialist, session.cohort)
+    content = client.get(feed_url(specialist)).content
+    lines = content.split(b"\r\n")
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in lines  # RFC 7986 5.7: VALUE=DURATION is required
+    assert b"X-PUBLISHED-TTL:PT1H" in lines
+    assert parse(content).refresh_interval == dt.timedelta(hours=1)
+    assert vobject_load(content, caplog).x_published_ttl.value == "PT1H"
+
+
+def _feed_urls(user) -> dict[str, str]:
+    session = make_session()
+    confirmed(user, session.cohort)
+    return {
+        "personal": feed_url(user),
+        "cohort": reverse("cohort_ics", kwargs={"code": session.cohort.code}),
+        "session": reverse("session_ics", kwargs={"uid": session.uid}),
+    }
+
+
+HEADERS = ("Content-Type", "Content-Length", "Content-Disposition", "ETag", "Last-Modified", "Cache-Control",
+           "X-Robots-Tag")
+
+
+def test_head_answers_every_feed_url_like_get_without_a_body(client, site_tree, specialist):
+    for name, url in _feed_urls(specialist).items():
+        got = client.get(url)
+        head = client.head(url)
+        assert (head.status_code, got.status_code) == (200, 200), name
+        assert head.content == b"", name
+        assert {h: head.get(h) for h in HEADERS} == {h: got.get(h) for h in HEADERS}, name
+        assert int(head["Content-Length"]) == len(got.content), name
+        assert client.head(url, HTTP_IF_NONE_MATCH=got["ETag"]).status_code == 304, name
+
+
+def test_head_on_unknown_feeds_is_404_like_get(client, site_tree):
+    for url in ["/calendar/" + "x" * 43 + ".ics", "/calendar/cohort/no-such-cohort.ics",
+                "/calendar/session/6f1e9f36-5a55-4a4b-9a43-6f6b0c1e7a11.ics"]:
+        assert client.head(url).status_code == client.get(url).status_code == 404, url

@@ -1,12 +1,17 @@
 """Building files: UID, time zones, texts, status; every file loads in an independent parser (vobject)."""
 
 import datetime as dt
+import io
 
 import pytest
+import vobject
+from dateutil import tz as dateutil_tz
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from enrollment.calendar import ics
 from enrollment.calendar.ics import session_uid
 from enrollment.calendar.invitations import attach_invitations
 from enrollment.models import CohortStatus, EnrollmentStatus, Session, SessionStatus
@@ -14,6 +19,7 @@ from tests import factories
 from tests.enrollment.calendar.helpers import (
     HOSTILE,
     UTC,
+    attached_calendars,
     confirmed,
     events,
     feed_url,
@@ -86,6 +92,91 @@ def test_second_occurrence_of_the_repeated_hour_is_written_in_utc(client, site_t
     assert event.end.astimezone(UTC) == starts + dt.timedelta(hours=2)
 
 
+# --- VTIMEZONE read by three independent readers (issue 14) ---------------------------------------
+
+# Local wall-clock starts in 2026-2028: ordinary days, and hours next to both clock changes (spring: at
+# 03:00 EET the clocks go to 04:00 EEST; autumn: at 04:00 EEST back to 03:00 EET, the first 03:30 is summer time).
+CHANGE_DAYS = [(2026, 3, 29), (2026, 10, 25), (2027, 3, 28), (2027, 10, 31), (2028, 3, 26), (2028, 10, 29)]
+WALL_CLOCK = [
+    *[(2026 + y, m, 15, 10, 0) for y in range(3) for m in (1, 5, 8, 12)],
+    *[(y, m, d - 1, 23, 30) for y, m, d in CHANGE_DAYS],
+    *[(y, m, d, 2, 30) for y, m, d in CHANGE_DAYS],
+    *[(y, m, d, 4, 0) for y, m, d in CHANGE_DAYS],
+    *[(y, m, d, 4, 30) for y, m, d in CHANGE_DAYS],
+    *[(y, m, d, 10, 0) for y, m, d in CHANGE_DAYS],
+    *[(y, m, d + 1, 9, 0) for y, m, d in CHANGE_DAYS if d < 31],
+    *[(y, 10, d, 3, 30) for y, m, d in CHANGE_DAYS if m == 10],  # the first 03:30 of the autumn night
+]
+
+
+def _vtimezone_text(content: bytes) -> str:
+    text = content.decode().replace("\r\n ", "")
+    start, end = text.index("BEGIN:VTIMEZONE"), text.index("END:VTIMEZONE") + len("END:VTIMEZONE")
+    return text[start:end] + "\r\n"
+
+
+def _naive_local_starts(calendar) -> dict[str, dt.datetime]:
+    """Each event's DTSTART as written: the wall-clock time when it carries TZID, else None (written in UTC)."""
+    starts = {}
+    for event in calendar.walk("VEVENT"):
+        prop = event["DTSTART"]
+        starts[str(event["UID"])] = prop.dt.replace(tzinfo=None) if "TZID" in prop.params else None
+    return starts
+
+
+@pytest.fixture
+def sessions_2026_2028(site_tree):
+    cohort = factories.CohortFactory()
+    sessions = []
+    for args in WALL_CLOCK:
+        starts = local(*args)
+        sessions.append(make_session(cohort, starts_at=starts, ends_at=starts + dt.timedelta(hours=1)))
+    return cohort, sessions
+
+
+def test_vtimezone_is_read_to_the_same_utc_instants_by_icalendar_vobject_and_dateutil(
+        client, sessions_2026_2028, monkeypatch):
+    cohort, sessions = sessions_2026_2028
+    content = client.get(reverse("cohort_ics", kwargs={"code": cohort.code})).content
+    calendar = parse(content)
+    [vtimezone] = calendar.walk("VTIMEZONE")
+    written = _naive_local_starts(calendar)
+    expected = {session_uid(s): s.starts_at.astimezone(UTC) for s in sessions}
+    assert all(written[uid] is not None for uid in expected)  # none of these is the repeated autumn hour
+
+    readers = {
+        "icalendar": vtimezone.to_tz(),
+        "dateutil": dateutil_tz.tzical(io.StringIO(_vtimezone_text(content))).get("Europe/Tallinn"),
+    }
+    for reader, tzinfo in readers.items():
+        read = {uid: written[uid].replace(tzinfo=tzinfo).astimezone(UTC) for uid in expected}
+        assert read == expected, reader
+
+    # vobject keeps the first VTIMEZONE it saw for a TZID for the whole process: forget it, so this file's counts.
+    monkeypatch.delitem(vobject.icalendar.__dict__["__tzidMap"], "Europe/Tallinn", raising=False)
+    loaded = vobject.readOne(content.decode())
+    read = {v.uid.value: v.dtstart.value.astimezone(UTC) for v in loaded.vevent_list}
+    assert read == expected, "vobject"
+    vobject_tz = loaded.vtimezone.gettzinfo()
+    assert {uid: written[uid].replace(tzinfo=vobject_tz).astimezone(UTC) for uid in expected} == expected
+
+
+def test_vtimezone_has_yearly_rules_with_the_real_clock_change_times(client, sessions_2026_2028):
+    cohort, _sessions = sessions_2026_2028
+    content = client.get(reverse("cohort_ics", kwargs={"code": cohort.code})).content
+    [vtimezone] = parse(content).walk("VTIMEZONE")
+    [daylight], [standard] = vtimezone.walk("DAYLIGHT"), vtimezone.walk("STANDARD")
+    assert b"RDATE" not in content
+    # EET -> EEST at 03:00 EET (01:00 UTC); EEST -> EET at 04:00 EEST (01:00 UTC); last Sundays of March/October.
+    assert (daylight["DTSTART"].dt.time(), daylight["TZOFFSETFROM"].td, daylight["TZOFFSETTO"].td) == (
+        dt.time(3, 0), dt.timedelta(hours=2), dt.timedelta(hours=3))
+    assert (standard["DTSTART"].dt.time(), standard["TZOFFSETFROM"].td, standard["TZOFFSETTO"].td) == (
+        dt.time(4, 0), dt.timedelta(hours=3), dt.timedelta(hours=2))
+    assert daylight["RRULE"].to_ical() == b"FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU"
+    assert standard["RRULE"].to_ical() == b"FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU"
+    assert (str(daylight["TZNAME"]), str(standard["TZNAME"])) == ("EEST", "EET")
+
+
 # --- text, location, status ----------------------------------------------------------------------
 
 def test_hostile_titles_are_escaped_and_round_trip(client, site_tree, caplog):
@@ -107,10 +198,11 @@ def test_hostile_titles_are_escaped_and_round_trip(client, site_tree, caplog):
     assert loaded.x_wr_calname.value.startswith(HOSTILE)
 
 
-def test_event_has_location_url_description_and_dtstamp(client, site_tree, venue, settings):
+def test_event_has_location_url_description_and_dtstamp(client, site_tree, venue, settings, specialist):
     settings.SITE_URL = "https://oskus.example.ee"
     session = make_session(venue=venue, online_url="https://meet.example.ee/xyz")
-    event = parse(client.get(reverse("session_ics", kwargs={"uid": session.uid})).content).walk("VEVENT")[0]
+    confirmed(specialist, session.cohort)
+    event = events(parse(client.get(feed_url(specialist)).content))[session_uid(session)]
 
     assert str(event["LOCATION"]) == "Tartu Loomemajanduskeskus, Kalevi 17, Tartu"
     course_url = str(event["URL"])
@@ -121,10 +213,57 @@ def test_event_has_location_url_description_and_dtstamp(client, site_tree, venue
     assert str(event["STATUS"]) == "CONFIRMED"
 
 
-def test_online_session_without_venue_has_the_link_as_location(client, site_tree):
-    session = make_session(online_url="https://meet.example.ee/abc")
-    event = parse(client.get(reverse("session_ics", kwargs={"uid": session.uid})).content).walk("VEVENT")[0]
-    assert str(event["LOCATION"]) == "https://meet.example.ee/abc"
+# --- online meeting links: only for people with a place (issue 13) --------------------------------
+
+SECRET_LINK = "https://meet.example.ee/salajane-ruum-42"
+
+
+def _unfolded(content: bytes) -> str:
+    return content.decode().replace("\r\n ", "")
+
+
+def _online() -> str:
+    with translation.override("et"):  # the language a download without a language prefix is in
+        return gettext("Online")
+
+
+def test_public_downloads_say_online_and_never_reveal_the_meeting_link(client, site_tree, venue):
+    cohort = factories.CohortFactory()
+    online = make_session(cohort, online_url=SECRET_LINK)
+    hybrid = make_session(cohort, venue=venue, online_url=SECRET_LINK,
+                          starts_at=timezone.now() + dt.timedelta(days=30))
+    urls = [reverse("cohort_ics", kwargs={"code": cohort.code}),
+            reverse("session_ics", kwargs={"uid": online.uid}),
+            reverse("session_ics", kwargs={"uid": hybrid.uid})]
+    for url in urls:
+        content = client.get(url).content
+        assert "meet.example.ee" not in _unfolded(content), url
+        for event in parse(content).walk("VEVENT"):
+            assert all("meet.example.ee" not in str(value) for value in event.values()), url
+
+    by_uid = events(parse(client.get(urls[0]).content))
+    online_event, hybrid_event = by_uid[session_uid(online)], by_uid[session_uid(hybrid)]
+    assert str(online_event["LOCATION"]) == _online()
+    assert _online() in str(online_event["DESCRIPTION"]).split("\n")
+    assert str(hybrid_event["LOCATION"]) == "Tartu Loomemajanduskeskus, Kalevi 17, Tartu"
+    assert _online() in str(hybrid_event["DESCRIPTION"]).split("\n")
+    assert str(online_event["URL"]) == ics.course_url(cohort.course)
+
+
+def test_personal_feed_and_invitations_keep_the_meeting_link(client, site_tree, specialist):
+    session = make_session(online_url=SECRET_LINK)
+    enrollment = confirmed(specialist, session.cohort)
+
+    event = events(parse(client.get(feed_url(specialist)).content))[session_uid(session)]
+    assert str(event["LOCATION"]) == SECRET_LINK
+    assert SECRET_LINK in str(event["DESCRIPTION"])
+
+    message = EmailMultiAlternatives(to=[specialist.email])
+    attach_invitations("confirmation", enrollment, message)
+    [(_mimetype, invitation)] = attached_calendars(message)
+    [event] = invitation.walk("VEVENT")
+    assert str(event["LOCATION"]) == SECRET_LINK
+    assert SECRET_LINK in str(event["DESCRIPTION"])
 
 
 def test_cancelled_session_and_sessions_of_a_cancelled_cohort_are_marked(client, site_tree):
