@@ -271,6 +271,14 @@ def _observance(change: OffsetChange, *, byday: str | None = None) -> TimezoneSt
     return observance
 
 
+def _initial_observance(zone: ZoneInfo, first_year: int) -> TimezoneStandard | TimezoneDaylight:
+    """The zone as it is on 1 January `first_year`, as an observance starting then (no change of offset)."""
+    moment = dt.datetime(first_year, 1, 1, tzinfo=zone)
+    offset = moment.utcoffset()
+    return _observance(OffsetChange(at=moment.astimezone(dt.UTC), offset_from=offset,
+                                    offset_to=offset, name=moment.tzname() or "", daylight=bool(moment.dst())))
+
+
 def vtimezone(zone: ZoneInfo, *, first_year: int, last_year: int) -> Timezone:
     """A VTIMEZONE for `zone` that is right for every moment from `first_year` to `last_year`.
 
@@ -278,29 +286,28 @@ def vtimezone(zone: ZoneInfo, *, first_year: int, last_year: int) -> Timezone:
     of March, EEST->EET at 04:00 EEST on the last Sunday of October) become one STANDARD/DAYLIGHT component
     each, with an RRULE: the form Outlook, Google and Apple write and read, and one that icalendar, vobject
     and dateutil all read to the same instants as zoneinfo. Changes that follow no yearly rule get one
-    component each (never an RDATE list, which vobject misreads). A zone without changes gets one component.
+    component each (never an RDATE list, which vobject misreads). Readers take the first STANDARD component
+    for times before the first change, so when that would be wrong (a zone on summer time on 1 January, or
+    without changes) a component for the offset of 1 January `first_year` comes first.
     """
-    timezone_component = Timezone()
-    timezone_component.add("TZID", zone.key)
-    changes = offset_changes(zone, first_year, last_year)
-    if not changes:
-        moment = dt.datetime(first_year, 1, 1, tzinfo=dt.UTC).astimezone(zone)
-        offset = moment.utcoffset()
-        timezone_component.add_component(_observance(OffsetChange(
-            at=dt.datetime(first_year, 1, 1, tzinfo=dt.UTC) - offset, offset_from=offset, offset_to=offset,
-            name=moment.tzname() or "", daylight=bool(moment.dst()))))
-        return timezone_component
+    observances: list[tuple[dt.datetime, TimezoneStandard | TimezoneDaylight]] = []
     groups: dict[tuple, list[OffsetChange]] = {}
-    for change in changes:
+    for change in offset_changes(zone, first_year, last_year):
         groups.setdefault((change.daylight, change.offset_from, change.offset_to, change.name), []).append(change)
-    observances = []
     for group in groups.values():
         byday = _yearly_byday(group, last_year)
         if byday:
             observances.append((group[0].at, _observance(group[0], byday=byday)))
         else:
             observances += [(change.at, _observance(change)) for change in group]
-    for _at, observance in sorted(observances, key=lambda pair: pair[0]):
+    ordered = [observance for _at, observance in sorted(observances, key=lambda pair: pair[0])]
+    initial = _initial_observance(zone, first_year)
+    standards = [observance for observance in ordered if isinstance(observance, TimezoneStandard)]
+    if not standards or standards[0]["TZOFFSETTO"].td != initial["TZOFFSETTO"].td:
+        ordered.insert(0, initial)
+    timezone_component = Timezone()
+    timezone_component.add("TZID", zone.key)
+    for observance in ordered:
         timezone_component.add_component(observance)
     return timezone_component
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 import vobject
@@ -10,6 +11,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from icalendar import Calendar
 
 from enrollment.calendar import ics
 from enrollment.calendar.ics import session_uid
@@ -172,9 +174,42 @@ def test_vtimezone_has_yearly_rules_with_the_real_clock_change_times(client, ses
         dt.time(3, 0), dt.timedelta(hours=2), dt.timedelta(hours=3))
     assert (standard["DTSTART"].dt.time(), standard["TZOFFSETFROM"].td, standard["TZOFFSETTO"].td) == (
         dt.time(4, 0), dt.timedelta(hours=3), dt.timedelta(hours=2))
-    assert daylight["RRULE"].to_ical() == b"FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU"
-    assert standard["RRULE"].to_ical() == b"FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU"
+    assert dict(daylight["RRULE"]) == {"FREQ": ["YEARLY"], "BYMONTH": [3], "BYDAY": ["-1SU"]}
+    assert dict(standard["RRULE"]) == {"FREQ": ["YEARLY"], "BYMONTH": [10], "BYDAY": ["-1SU"]}
     assert (str(daylight["TZNAME"]), str(standard["TZNAME"])) == ("EEST", "EET")
+
+
+@pytest.mark.parametrize(("zone", "first_year", "last_year", "byday"), [
+    ("Europe/Tallinn", 2025, 2029, {"-1SU"}),  # yearly rules (the only zone the site uses)
+    ("Australia/Sydney", 2025, 2028, {"1SU"}),  # the first Sunday: the "nth week" rule, summer over new year
+    ("America/Sao_Paulo", 2017, 2020, set()),  # DST abolished in 2019: no yearly rule, one component per change
+    ("Asia/Tokyo", 2026, 2028, set()),  # no changes at all
+])
+def test_vtimezone_of_any_zone_reads_alike_in_every_reader(zone, first_year, last_year, byday):
+    tzinfo = ZoneInfo(zone)
+    text = ics.vtimezone(tzinfo, first_year=first_year, last_year=last_year).to_ical().decode()
+    assert "RDATE" not in text
+    wrapped = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{text}END:VCALENDAR\r\n"
+    [component] = Calendar.from_ical(wrapped).walk("VTIMEZONE")
+    assert {rule for o in component.subcomponents if "RRULE" in o for rule in o["RRULE"]["BYDAY"]} == byday
+    readers = {
+        "icalendar": component.to_tz(),
+        "dateutil": dateutil_tz.tzical(io.StringIO(text)).get(zone),
+        "vobject": vobject.readOne(wrapped).vtimezone.gettzinfo(),
+    }
+    changes = ics.offset_changes(tzinfo, first_year, last_year)
+    instants = [dt.datetime(first_year, 2, 1, 12, tzinfo=UTC) + dt.timedelta(days=d)
+                for d in range(0, 365 * (last_year - first_year), 5)]
+    instants += [c.at + delta for c in changes for delta in (dt.timedelta(hours=-1), dt.timedelta(hours=2))]
+    checked = 0
+    for instant in instants:
+        wall = instant.astimezone(tzinfo).replace(tzinfo=None)
+        if wall.replace(tzinfo=tzinfo, fold=1).utcoffset() != wall.replace(tzinfo=tzinfo).utcoffset():
+            continue  # a repeated hour: written in UTC, never as a local time (see _local)
+        for reader, reader_tz in readers.items():
+            assert wall.replace(tzinfo=reader_tz).astimezone(UTC) == instant, (reader, wall)
+        checked += 1
+    assert checked > 100
 
 
 # --- text, location, status ----------------------------------------------------------------------
