@@ -34,6 +34,7 @@ from ..models import (
     SessionStatus,
 )
 from .ics import FeedEntry, course_url
+from .tokens import token_is_live
 
 S = EnrollmentStatus
 # A person's sessions are in their feed while the enrollment is in one of these statuses.
@@ -45,13 +46,11 @@ HISTORY_KEPT = dt.timedelta(days=365)
 # Raise when the output format changes: every cached feed and ETag becomes stale at once.
 # 2: own VTIMEZONE (yearly rules), refresh hints as durations, no meeting links in public downloads.
 FORMAT_VERSION = 2
-# Tokens of a switched-off feed start with this; the URL pattern never matches it (see calendar.services).
-REVOKED_PREFIX = "revoked."
 
 
 def feed_owner(*, token: str) -> Profile | None:
     """The profile whose live feed `token` opens, or None (unknown, revoked, or the account is disabled)."""
-    if not token or token.startswith(REVOKED_PREFIX):
+    if not token_is_live(token):
         return None
     return (Profile.objects.select_related("user")
             .filter(calendar_token=token, user__is_active=True).first())
