@@ -10,11 +10,9 @@ class EnrollmentConfig(AppConfig):
 
     def ready(self):
         # Calendar: SEQUENCE bumps on session/cohort changes, and iTIP invitations on enrollment e-mails.
-        from . import (
-            calendar_signals,  # noqa: F401
-            my_trainings_cache,
-        )
-        from .calendar_invitations import attach_invitations
+        from . import my_trainings_cache
+        from .calendar import receivers  # noqa: F401 (connects the calendar signal receivers)
+        from .calendar.invitations import attach_invitations
         from .emails import ATTACHMENT_BUILDERS
 
         for signal in (post_save, post_delete):

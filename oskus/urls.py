@@ -24,7 +24,7 @@ urlpatterns += i18n_patterns(
     path("accounts/profile/", include("accounts.urls")),
     path("", include("enrollment.urls")),
     path("", include("enrollment.attendance.urls")),
-    path("", include("enrollment.calendar_urls")),
+    path("", include("enrollment.calendar.urls")),
     path("", include("certificates.urls")),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=False,

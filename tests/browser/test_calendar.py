@@ -34,6 +34,10 @@ def test_specialist_copies_feed_address_then_switches_the_feed_off(browser_page,
     path = feed.split("://", 1)[1].split("/", 1)[1]
     response = page.request.get(f"{live_server.url}/{path}")
     assert response.status == 200 and b"Esimene p" in response.body()
+    head = urllib.request.urlopen(urllib.request.Request(f"{live_server.url}/{path}", method="HEAD"))  # noqa: S310
+    assert head.status == 200 and head.read() == b""  # a real server: same headers, no body
+    assert int(head.headers["Content-Length"]) == len(response.body())
+    assert head.headers["ETag"] == response.headers["etag"]
 
     with page.expect_navigation():
         page.locator("form:has(input[value=revoke]) button[type=submit]").click()

@@ -3,15 +3,17 @@
 Connected in `EnrollmentConfig.ready()`. A `Session.save()` compares the row with the stored one:
 a different start, end, venue, online link or status raises `sequence` by one. A cohort that becomes
 cancelled (or is taken back from cancelled) raises the sequence of all its sessions. Bulk
-`QuerySet.update()` sends no signals: such code must call `calendar_services.sessions_sequence_bump`.
+`QuerySet.update()` sends no signals: such code must call `enrollment.calendar.services.sessions_sequence_bump`.
 
-Also registers the e-mail attachment builder (iTIP invitations, see `calendar_invitations`).
+The e-mail attachment builder (iTIP invitations) is `enrollment.calendar.invitations.attach_invitations`,
+also registered in `EnrollmentConfig.ready()`.
 """
 
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
-from .models import Cohort, CohortStatus, Session
+from ..models import Cohort, CohortStatus, Session
+from .services import sessions_sequence_bump
 
 CALENDAR_FIELDS = ("starts_at", "ends_at", "venue_id", "online_url", "status")
 
@@ -52,6 +54,4 @@ def cohort_status_remember(sender, instance: Cohort, raw=False, **kwargs):
 def cohort_status_bump_sessions(sender, instance: Cohort, raw=False, **kwargs):
     if raw or not getattr(instance, "_calendar_status_changed", False):
         return
-    from .calendar_services import sessions_sequence_bump
-
     sessions_sequence_bump(cohort_id=instance.pk)

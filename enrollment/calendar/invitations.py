@@ -3,7 +3,7 @@
 Registered in `enrollment.emails.ATTACHMENT_BUILDERS` by `EnrollmentConfig.ready()`:
 - "confirmation", "promotion", "changed": one `METHOD:REQUEST` attachment per session of the cohort
   (a cancelled session gets a `METHOD:CANCEL` instead); for "changed" after a move to another cohort,
-  also `METHOD:CANCEL` for the sessions of the cohort the person left;
+  also `METHOD:CANCEL` for the sessions of the cohort the person left (the enrollment's `moved_from`);
 - "cancellation", "cohort_cancelled": one `METHOD:CANCEL` per session, same UIDs, higher SEQUENCE.
 Only a person who holds (or held) a place gets them; sessions that already ended are left out.
 """
@@ -12,13 +12,12 @@ import datetime as dt
 
 from django.utils import timezone
 
-from .calendar_selectors import FEED_STATUSES
+from ..models import Enrollment, EnrollmentEvent, EnrollmentStatus
 from .ics import invitation, invitation_mimetype, session_is_cancelled
-from .models import Enrollment, EnrollmentEvent, EnrollmentStatus
+from .selectors import FEED_STATUSES
 
 REQUEST_KINDS = ("confirmation", "promotion", "changed")
 CANCEL_KINDS = ("cancellation", "cohort_cancelled")
-MOVE_WINDOW = dt.timedelta(minutes=2)  # a move cancels the old place and creates the new one together
 
 
 def _history_length(enrollment: Enrollment) -> int:
@@ -58,13 +57,12 @@ def _held_place(enrollment: Enrollment) -> bool:
     return EnrollmentEvent.objects.filter(enrollment=enrollment, to_status__in=FEED_STATUSES).exists()
 
 
-def _left_by_move(enrollment: Enrollment) -> list[Enrollment]:
-    """The user's places cancelled together with this enrollment's creation (a coordinator's move)."""
-    created = enrollment.created_at
-    return list(Enrollment.objects.filter(user_id=enrollment.user_id, status=EnrollmentStatus.CANCELLED,
-                                          updated_at__gte=created - MOVE_WINDOW, updated_at__lte=created + MOVE_WINDOW)
-                .exclude(pk=enrollment.pk).select_related("cohort__course", "user")
-                .prefetch_related("cohort__sessions__venue"))
+def _left_by_move(enrollment: Enrollment) -> Enrollment | None:
+    """The cancelled enrollment a move replaced with `enrollment` (`Enrollment.moved_from`), or None."""
+    if enrollment.moved_from_id is None:
+        return None
+    return (Enrollment.objects.select_related("cohort__course", "user").prefetch_related("cohort__sessions__venue")
+            .filter(pk=enrollment.moved_from_id, status=EnrollmentStatus.CANCELLED).first())
 
 
 def attach_invitations(kind: str, enrollment: Enrollment, message) -> None:
@@ -72,9 +70,9 @@ def attach_invitations(kind: str, enrollment: Enrollment, message) -> None:
     if kind in REQUEST_KINDS and enrollment.status in FEED_STATUSES:
         files = invitation_attachments(enrollment=enrollment, method="REQUEST")
         if kind == "changed":
-            for old in _left_by_move(enrollment):
-                if _held_place(old):
-                    files += invitation_attachments(enrollment=old, method="CANCEL")
+            old = _left_by_move(enrollment)
+            if old is not None and _held_place(old):
+                files += invitation_attachments(enrollment=old, method="CANCEL")
     elif kind in CANCEL_KINDS and _held_place(enrollment):
         files = invitation_attachments(enrollment=enrollment, method="CANCEL")
     else:

@@ -24,8 +24,7 @@ from django.utils.translation import get_language
 from accounts.models import Profile
 from courses.pages import CoursePage
 
-from .ics import FeedEntry, course_url
-from .models import (
+from ..models import (
     Cohort,
     CohortStatus,
     Enrollment,
@@ -34,6 +33,8 @@ from .models import (
     Session,
     SessionStatus,
 )
+from .ics import FeedEntry, course_url
+from .tokens import token_is_live
 
 S = EnrollmentStatus
 # A person's sessions are in their feed while the enrollment is in one of these statuses.
@@ -43,14 +44,13 @@ CANCELLED_KEPT = dt.timedelta(days=30)
 # Sessions that ended longer ago than this are left out of the personal feed.
 HISTORY_KEPT = dt.timedelta(days=365)
 # Raise when the output format changes: every cached feed and ETag becomes stale at once.
-FORMAT_VERSION = 1
-# Tokens of a switched-off feed start with this; the URL pattern never matches it (see calendar_services).
-REVOKED_PREFIX = "revoked."
+# 2: own VTIMEZONE (yearly rules), refresh hints as durations, no meeting links in public downloads.
+FORMAT_VERSION = 2
 
 
 def feed_owner(*, token: str) -> Profile | None:
     """The profile whose live feed `token` opens, or None (unknown, revoked, or the account is disabled)."""
-    if not token or token.startswith(REVOKED_PREFIX):
+    if not token_is_live(token):
         return None
     return (Profile.objects.select_related("user")
             .filter(calendar_token=token, user__is_active=True).first())
@@ -181,6 +181,7 @@ def cohort_sessions(*, cohort: Cohort) -> list[Session]:
 def sessions_fingerprint(sessions: list[Session]) -> tuple[str, dt.datetime | None]:
     """ETag and Last-Modified for a download of these sessions (all of one cohort, so one course)."""
     urls = {s.cohort.course_id: course_url(s.cohort.course) for s in sessions[:1]}
-    parts = [_session_key(s, urls.get(s.cohort.course_id) or course_url(s.cohort.course)) for s in sessions]
+    parts: list = ["public"]  # a public download: never shares an ETag (or cached body) with a personal file
+    parts += [_session_key(s, urls.get(s.cohort.course_id) or course_url(s.cohort.course)) for s in sessions]
     moments = [m for s in sessions for m in (s.updated_at, s.cohort.updated_at)]
     return _fingerprint(parts), (max(moments) if moments else None)

@@ -1,7 +1,8 @@
 """Calendar downloads (public), the personal feed (token only), and the feed settings page (logged in).
 
-Feeds answer conditional GETs: the ETag is a hash of exactly the data in the feed, so an unchanged feed
-costs the selector's queries and a 304; a changed one is built once and cached under its ETag.
+Every feed answers GET and HEAD (same status and headers, no body) and conditional requests: the ETag is
+a hash of exactly the data in the feed, so an unchanged feed costs the selector's queries and a 304; a
+changed one is built once and cached under its ETag.
 """
 
 from django.contrib import messages
@@ -13,12 +14,12 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import Profile
 
 from . import ics
-from .calendar_selectors import (
+from .selectors import (
     cohort_sessions,
     feed_owner,
     personal_feed,
@@ -26,14 +27,17 @@ from .calendar_selectors import (
     public_session,
     sessions_fingerprint,
 )
-from .calendar_services import calendar_feed_is_active, calendar_feed_revoke, calendar_token_regenerate
+from .services import calendar_feed_is_active, calendar_feed_revoke, calendar_token_regenerate
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 BODY_CACHE_SECONDS = 24 * 3600
 
 
 def _conditional(request, etag: str, last_modified, build, *, cache_control: str, filename: str | None = None):
-    """304 when the client has this version; otherwise the body (from the cache or `build()`)."""
+    """304 when the client has this version; otherwise the body (from the cache or `build()`).
+
+    HEAD gets exactly the headers of GET (Content-Length included) and no body.
+    """
     quoted = f'"{etag}"'
     stamp = int(last_modified.timestamp()) if last_modified else None
     response = get_conditional_response(request, etag=quoted, last_modified=stamp)
@@ -44,6 +48,9 @@ def _conditional(request, etag: str, last_modified, build, *, cache_control: str
             body = build()
             cache.set(key, body, BODY_CACHE_SECONDS)
         response = HttpResponse(body, content_type=CONTENT_TYPE)
+        if request.method == "HEAD":
+            response.content = b""
+            response["Content-Length"] = str(len(body))
         if filename:
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["ETag"] = quoted
@@ -54,7 +61,7 @@ def _conditional(request, etag: str, last_modified, build, *, cache_control: str
     return response
 
 
-@require_GET
+@require_safe
 def personal_feed_view(request, token: str):
     """The personal feed: no log-in; the token is the only key. Unknown or revoked token: 404, no data."""
     profile = feed_owner(token=token)
@@ -69,7 +76,7 @@ def personal_feed_view(request, token: str):
     )
 
 
-@require_GET
+@require_safe
 def cohort_ics(request, code: str):
     """All sessions of a cohort of a published course, as a file to import."""
     cohort = public_cohort(code=code)
@@ -81,7 +88,7 @@ def cohort_ics(request, code: str):
                         cache_control="public, max-age=300", filename=f"{cohort.code}.ics")
 
 
-@require_GET
+@require_safe
 def session_ics(request, uid):
     """One session of a published course, as a file to import."""
     session = public_session(uid=uid)
@@ -116,7 +123,7 @@ def calendar_settings(request):
         feed_url = ics.absolute_url(reverse("personal_feed", kwargs={"token": profile.calendar_token}))
         context["feed_url"] = feed_url
         context["webcal_url"] = "webcal://" + feed_url.split("://", 1)[1]
-    response = render(request, "enrollment/calendar_settings.html", context)
+    response = render(request, "enrollment/calendar/settings.html", context)
     response["Cache-Control"] = "private, no-store"
     # same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" and CSRF refuses the POST.
     response["Referrer-Policy"] = "same-origin"

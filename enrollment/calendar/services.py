@@ -15,12 +15,13 @@ from django.utils import timezone
 
 from accounts.models import Profile, new_calendar_token
 
-from .calendar_selectors import REVOKED_PREFIX
-from .models import Session
+from ..models import Session
+from .tokens import REVOKED_PREFIX, token_is_live
 
 
 def calendar_feed_is_active(*, profile: Profile) -> bool:
-    return not profile.calendar_token.startswith(REVOKED_PREFIX)
+    """False once the person switched the feed off (until they regenerate the address)."""
+    return token_is_live(profile.calendar_token)
 
 
 def calendar_token_regenerate(*, user) -> str:
