@@ -184,6 +184,7 @@ def course_cohorts(*, course, user=None, now=None) -> list[Cohort]:
 
 # What enrolling reads before the services lock the cohort: the sign-up questions and the eligibility rules.
 SIGNUP_FIELDS = ("id", "course_id", "code", "title", "policy", "eligible_professions", "course__title",
+                 "course__one_cohort_at_a_time",
                  "course__ask_dietary_needs", "course__ask_accessibility_needs", "course__ask_supervisor")
 
 

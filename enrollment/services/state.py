@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Min, Q
 
 from ..models import Cohort, Enrollment, EnrollmentEvent, Session
 from ..places import free_places, unheld_places
@@ -38,6 +38,7 @@ class PlaceCounts:
     taken: int
     waiting: int
     mine: int = 0
+    elsewhere_in_course: int = 0
 
     @property
     def free(self) -> int:
@@ -48,26 +49,28 @@ class PlaceCounts:
         return unheld_places(capacity=self.capacity, taken=self.taken)
 
 
-def place_counts(cohort: Cohort, *, user=None) -> PlaceCounts:
-    """Places taken, people waiting and (with `user`) that user's active enrollments: one query, in the lock."""
-    counts = Enrollment.objects.filter(cohort_id=cohort.pk, status__in=ACTIVE_STATUSES).aggregate(
-        taken=Count("id", filter=Q(status__in=SEAT_STATUSES)),
-        waiting=Count("id", filter=Q(status=EnrollmentStatus.WAITLISTED)),
-        mine=Count("id", filter=Q(user_id=user.pk)) if user is not None else Count("id", filter=Q(pk=None)),
+def place_counts(cohort: Cohort, *, user=None, course_rule: bool = False) -> PlaceCounts:
+    """Places taken, people waiting and, with `user`, that user's active enrollments in this cohort and (with
+    `course_rule`) in other cohorts of the same course: one query, in the lock (a READ COMMITTED statement
+    started after the locks were taken sees every enrollment committed before them)."""
+    mine = Q(user_id=user.pk) if user is not None else Q(pk=None)
+    here = Q(cohort_id=cohort.pk, status__in=ACTIVE_STATUSES)
+    elsewhere = (Q(user_id=user.pk, cohort__course_id=cohort.course_id, status__in=CANCELLABLE_STATUSES)
+                 & ~Q(cohort_id=cohort.pk)) if (user is not None and course_rule) else Q(pk=None)
+    counts = Enrollment.objects.filter(here | elsewhere).aggregate(
+        taken=Count("id", filter=here & Q(status__in=SEAT_STATUSES)),
+        waiting=Count("id", filter=here & Q(status=EnrollmentStatus.WAITLISTED)),
+        mine=Count("id", filter=here & mine),
+        elsewhere=Count("id", filter=elsewhere),
     )
     return PlaceCounts(capacity=cohort.capacity, taken=counts["taken"], waiting=counts["waiting"],
-                       mine=counts["mine"])
+                       mine=counts["mine"], elsewhere_in_course=counts["elsewhere"])
 
 
-def user_lock_active_elsewhere_in_course(*, user, cohort: Cohort) -> bool:
-    """Lock the person's row (so their enrollments in different cohorts of one course serialise) and tell
-    whether they hold or wait for a place in another cohort of a course that allows one at a time. One query."""
-    elsewhere = Enrollment.objects.filter(
-        user_id=OuterRef("pk"), cohort__course_id=cohort.course_id, cohort__course__one_cohort_at_a_time=True,
-        status__in=CANCELLABLE_STATUSES).exclude(cohort_id=cohort.pk)
-    row = (get_user_model().objects.select_for_update(of=("self",)).filter(pk=user.pk)
-           .annotate(elsewhere=Exists(elsewhere)).values_list("elsewhere", flat=True).first())
-    return bool(row)
+def user_lock(user) -> None:
+    """Lock the person's row, after the cohort's: their enrollments in different cohorts of one course then
+    run one after the other, so the one-cohort-per-course rule holds under concurrency."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
 
 
 def actor_or_none(actor):

@@ -12,6 +12,7 @@ import pytest
 from django.db import connections
 
 from enrollment import services
+from enrollment.exceptions import AlreadyEnrolledInCourse
 from enrollment.models import Cohort, Enrollment, EnrollmentEvent, EnrollmentStatus
 from enrollment.services import state
 from tests import factories
@@ -61,7 +62,7 @@ def enroll_all_at_once(cohort, users, *, before=None):
 
 
 def test_simultaneous_enrollments_confirm_exactly_capacity_and_waitlist_the_rest(site_tree):
-    course = factories.CoursePageFactory()
+    course = factories.CoursePageFactory(one_cohort_at_a_time=False)  # the same people in every round
     users = [factories.UserFactory() for _ in range(THREADS)]
     for round_number in range(ROUNDS):
         cohort = factories.CohortFactory(course=course, capacity=CAPACITY, code=f"burst-{round_number}")
@@ -95,3 +96,32 @@ def test_control_without_the_lock_the_cohort_is_overbooked(site_tree, monkeypatc
     assert errors == []
     confirmed = Enrollment.objects.filter(cohort=cohort, status=S.CONFIRMED).count()
     assert confirmed > CAPACITY  # the race is real: only the lock prevents it
+
+
+def test_one_person_clicking_two_cohorts_of_a_course_at_once_gets_exactly_one(site_tree):
+    """The per-course rule holds under concurrency: the person's row is locked after the cohort's."""
+    course = factories.CoursePageFactory()
+    user = factories.UserFactory()
+    cohorts = [factories.CohortFactory(course=course, capacity=5) for _ in range(4)]
+    for cohort in cohorts:
+        factories.SessionFactory(cohort=cohort)
+    barrier = threading.Barrier(len(cohorts))
+    outcomes = []
+
+    def worker(cohort):
+        try:
+            barrier.wait(timeout=30)
+            services.enrollment_create(user=user, cohort=cohort, answers={})
+            outcomes.append("enrolled")
+        except AlreadyEnrolledInCourse:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(cohort,)) for cohort in cohorts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(outcomes) == ["enrolled", "refused", "refused", "refused"]
+    assert Enrollment.objects.filter(user=user).count() == 1
