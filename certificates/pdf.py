@@ -10,6 +10,7 @@ import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from weasyprint import HTML
 
 DEFAULT_FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 
@@ -36,7 +37,5 @@ def render_certificate_html(certificate, *, language: str) -> str:
 
 
 def render_certificate_pdf(certificate, *, language: str = "et") -> bytes:
-    from weasyprint import HTML
-
     html = render_certificate_html(certificate, language=language)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

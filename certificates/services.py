@@ -11,7 +11,6 @@ Guarantees (see docs/certificates.md):
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -23,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_coordinator
+from enrollment.attendance.selectors import progress_for_enrollment
 from enrollment.models import Cohort, Enrollment, EnrollmentStatus, SessionStatus
 
 from .exceptions import (
@@ -41,8 +41,7 @@ from .models import (
     QualificationEvent,
     TrainerQualification,
 )
-
-logger = logging.getLogger(__name__)
+from .rendering import certificate_pdf_schedule
 
 NUMBER_PREFIX = "OSK"
 REMINDER_DAYS = (90, 30)
@@ -83,16 +82,11 @@ def attended_hours_for(enrollment: Enrollment) -> Decimal:
     """Academic hours the participant attended, from the attendance ledger.
 
     1. The completion result written when the cohort was closed (enrollment.completion), else
-    2. the attendance selectors' live progress for the enrollment, else (attendance code not available)
-    3. the course's academic hours (documented fallback; never used when the ledger exists).
+    2. the attendance selectors' live progress for the enrollment.
     """
     completion = getattr(enrollment, "completion", None)  # a missing reverse one-to-one gives None here
     if completion is not None:
         return Decimal(completion.attended_hours)
-    try:
-        from enrollment.attendance.selectors import progress_for_enrollment
-    except ImportError:  # pragma: no cover - attendance code not installed
-        return Decimal(enrollment.cohort.course.academic_hours)
     return Decimal(progress_for_enrollment(enrollment=enrollment).attended_hours)
 
 
@@ -110,18 +104,6 @@ def _trainer_names(cohort: Cohort) -> list[str]:
 
 
 # --- issuing ------------------------------------------------------------------------------------
-
-def _schedule_pdf(certificate_id: int) -> None:
-    def enqueue():
-        from .tasks import render_certificate_pdf
-
-        try:
-            render_certificate_pdf.enqueue(certificate_id=certificate_id)
-        except Exception:  # noqa: BLE001 - the PDF is also rendered on first download
-            logger.exception("Could not enqueue the PDF of certificate %s", certificate_id)
-
-    transaction.on_commit(enqueue)
-
 
 def certificate_issue(*, enrollment: Enrollment, actor=None) -> Certificate:
     """Issue the certificate of a COMPLETED enrollment, exactly once.
@@ -159,7 +141,7 @@ def certificate_issue(*, enrollment: Enrollment, actor=None) -> Certificate:
         if course.qualifies_for_id:
             qualification_grant(user=enrollment.user, course=course.qualifies_for, source_cohort=cohort,
                                 granted_on=certificate.completed_on, certificate=certificate, actor=actor)
-        _schedule_pdf(certificate.pk)
+        certificate_pdf_schedule(certificate_id=certificate.pk)
     return certificate
 
 
@@ -199,7 +181,7 @@ def certificate_issue_exception(*, user, reason: str, actor, course=None, progra
                 certificate.save()
         except IntegrityError as error:
             raise AlreadyIssued() from error
-        _schedule_pdf(certificate.pk)
+        certificate_pdf_schedule(certificate_id=certificate.pk)
     return certificate
 
 
@@ -245,34 +227,8 @@ def certificate_reissue(*, certificate: Certificate, actor, reason: str = "") ->
         certificate.version += 1
         certificate.issued_at = timezone.now()
         certificate.save(update_fields=["holder_name", "version", "issued_at"])
-        _schedule_pdf(certificate.pk)
+        certificate_pdf_schedule(certificate_id=certificate.pk)
     return certificate
-
-
-def certificate_render_pdf(*, certificate: Certificate) -> Certificate:
-    """Render the certificate's PDF and store it (replacing an older file of a previous version)."""
-    from django.core.files.base import ContentFile
-
-    from .pdf import render_certificate_pdf
-
-    certificate = Certificate.objects.select_related("user", "enrollment").get(pk=certificate.pk)
-    language = certificate.enrollment.language if certificate.enrollment_id else settings.LANGUAGE_CODE
-    content = render_certificate_pdf(certificate, language=language)
-    old_name = certificate.pdf.name if certificate.pdf else ""
-    certificate.pdf.save(f"{certificate.number}-v{certificate.version}.pdf", ContentFile(content), save=False)
-    Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
-    if old_name and old_name != certificate.pdf.name:
-        certificate.pdf.storage.delete(old_name)
-    return certificate
-
-
-def certificate_pdf_ensure(*, certificate: Certificate) -> Certificate:
-    """The stored PDF of the current version, rendered now if the background task has not run yet."""
-    expected = f"{certificate.number}-v{certificate.version}.pdf"
-    if certificate.pdf and certificate.pdf.name.endswith(expected) and certificate.pdf.storage.exists(
-            certificate.pdf.name):
-        return certificate
-    return certificate_render_pdf(certificate=certificate)
 
 
 # --- trainer qualifications ---------------------------------------------------------------------
