@@ -147,7 +147,8 @@ def test_an_admin_user_who_is_not_a_coordinator_is_refused_everywhere_and_change
 
     for name, args in (("certificates_admin:index", []), ("certificates_admin:index_results", []),
                        ("certificates_admin:inspect", [certificate.pk]), ("certificates_admin:issue", []),
-                       ("certificates_admin:revoke", [certificate.pk]), ("certificates_admin:reissue", [certificate.pk]),
+                       ("certificates_admin:revoke", [certificate.pk]),
+                       ("certificates_admin:reissue", [certificate.pk]),
                        ("certificates_trainers:index", []), ("certificates_trainers:inspect", [qualification.pk]),
                        ("certificates_trainers:suspend", [qualification.pk]),
                        ("certificates_trainers:reinstate", [qualification.pk]),
