@@ -94,6 +94,18 @@ class CoordinatorFormView(CoordinatorRequiredMixin, WagtailAdminTemplateMixin, F
         return {**super().get_context_data(**kwargs), "action_url": self.request.get_full_path(),
                 "submit_button_label": self.submit_button_label, "object": self.object}
 
+    def get_object(self):
+        """The object the action is about (None for none); read only after the permission check."""
+        return None
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().post(request, *args, **kwargs)
+
     def act(self, data):
         """Call the service; return the message to show after it succeeded."""
         raise NotImplementedError
@@ -239,9 +251,8 @@ class CertificateObjectFormView(CoordinatorFormView):
     parent_label = gettext_lazy("Certificates")
     parent_url_name = "certificates_admin:index"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.object = get_object_or_404(Certificate.objects.select_related("user"), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def get_object(self):
+        return get_object_or_404(Certificate.objects.select_related("user"), pk=self.kwargs["pk"])
 
     def get_page_subtitle(self):
         return str(self.object)
@@ -429,10 +440,8 @@ class QualificationObjectFormView(CoordinatorFormView):
     parent_label = gettext_lazy("Trainer register")
     parent_url_name = "certificates_trainers:index"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.object = get_object_or_404(TrainerQualification.objects.select_related("user", "course"),
-                                        pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def get_object(self):
+        return get_object_or_404(TrainerQualification.objects.select_related("user", "course"), pk=self.kwargs["pk"])
 
     def get_page_subtitle(self):
         return str(self.object)

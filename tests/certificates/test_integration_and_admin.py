@@ -158,6 +158,8 @@ def test_an_admin_user_who_is_not_a_coordinator_is_refused_everywhere_and_change
         assert client.get(reverse(name, args=args), headers={"x-requested-with": "XMLHttpRequest"}
                           ).status_code == 403, name
 
+    # Refused before anything is looked up: a number that does not exist tells nothing either.
+    assert _refused(client.get(reverse("certificates_admin:revoke", args=[certificate.pk + 1000])))
     assert _refused(client.post(reverse("certificates_admin:issue"), {
         "user": specialist.pk, "course": course.pk, "reason": "Erand"}))
     assert _refused(client.post(reverse("certificates_admin:revoke", args=[certificate.pk]), {"reason": "Tahan"}))
