@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -218,3 +220,25 @@ def test_coordinator_suspends_a_qualification_in_the_register_and_reinstates_it(
     history = client.get(reverse("certificates_trainers:inspect", args=[qualification.pk])).content.decode()
     with translation.override("et"):
         assert "Kaebus menetluses" in history and str(QualificationEvent.Kind.REINSTATED.label) in history
+
+
+def test_the_admin_listings_read_a_constant_number_of_queries(client, site_tree, coordinator):
+    course = factories.CoursePageFactory()
+    client.force_login(coordinator)
+
+    def add(count):
+        for _ in range(count):
+            user = factories.UserFactory(profile__municipality="Tartu linn")
+            services.certificate_issue_exception(user=user, course=course, reason="Erand", actor=coordinator)
+            factories.TrainerQualificationFactory(user=user, course=course, source_trainers=[coordinator])
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    add(2)
+    few = {url: queries(url) for url in (reverse("certificates_admin:index"), reverse("certificates_trainers:index"))}
+    add(8)
+    for url, count in few.items():
+        assert queries(url) == count, url
