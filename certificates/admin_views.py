@@ -9,10 +9,13 @@ every view here first for `accounts.roles.require_coordinator` (PermissionDenied
 answers with a redirect to its dashboard, or 403 for a script).
 """
 
+import datetime as dt
+
 from django import forms
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -196,7 +199,21 @@ def certificate_buttons(certificate) -> list[ListingButton]:
     return buttons
 
 
-class CertificateInspectView(CoordinatorRequiredMixin, InspectView):
+class FactsInspectView(CoordinatorRequiredMixin, InspectView):
+    """An inspect page that writes dates as on the certificates (local time) and empty facts as a dash."""
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if isinstance(value, dt.datetime):
+            return date_format(timezone.localtime(value), "d.m.Y H:i")
+        if isinstance(value, dt.date):
+            return date_format(value, "d.m.Y")
+        if value is None or value == "":
+            return "–"
+        return value
+
+
+class CertificateInspectView(FactsInspectView):
     """One certificate with every fact printed on it, who issued or revoked it, and its earlier versions."""
 
     template_name = "certificates/admin/certificate_inspect.html"
@@ -215,7 +232,7 @@ class CertificateInspectView(CoordinatorRequiredMixin, InspectView):
         return self.object.code_display
 
     def get_trainer_names_display_value(self):
-        return ", ".join(self.object.trainer_names)
+        return ", ".join(self.object.trainer_names) or "–"
 
     @cached_property
     def header_more_buttons(self):
@@ -263,10 +280,8 @@ class CertificateObjectFormView(CoordinatorFormView):
 
 class CertificateRevokeView(CertificateObjectFormView):
     form_class = ReasonForm
+    page_title = gettext_lazy("Revoke a certificate")
     submit_button_label = gettext_lazy("Revoke")
-
-    def get_page_title(self):
-        return _("Revoke certificate %(number)s") % {"number": self.object.number}
 
     def act(self, data):
         services.certificate_revoke(certificate=self.object, reason=data["reason"], actor=self.request.user)
@@ -277,10 +292,8 @@ class CertificateReissueView(CertificateObjectFormView):
     """A new version with the holder's current name; the number and the verification code stay."""
 
     form_class = ReissueForm
+    page_title = gettext_lazy("Re-issue a certificate")
     submit_button_label = gettext_lazy("Re-issue")
-
-    def get_page_title(self):
-        return _("Re-issue certificate %(number)s") % {"number": self.object.number}
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "name_change": {
@@ -409,7 +422,7 @@ def qualification_buttons(qualification) -> list[ListingButton]:
                           icon_name="lock-open", priority=40)]
 
 
-class QualificationInspectView(CoordinatorRequiredMixin, InspectView):
+class QualificationInspectView(FactsInspectView):
     """One qualification with its lineage (cohort, trainers) and its history."""
 
     template_name = "certificates/admin/qualification_inspect.html"
@@ -422,7 +435,7 @@ class QualificationInspectView(CoordinatorRequiredMixin, InspectView):
                 "note", "suspended_at", "suspended_reason", "reminder_90_sent_at", "reminder_30_sent_at"]
 
     def get_source_trainers_display_value(self):
-        return _trained_by(self.object) or "-"
+        return _trained_by(self.object) or "–"
 
     @cached_property
     def header_more_buttons(self):
