@@ -27,8 +27,9 @@ class IssueForm(forms.Form):
                                        required=False)
     completed_on = forms.DateField(label=_("Completed on"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))
-    academic_hours = forms.DecimalField(label=_("Academic hours attended"), required=False, max_digits=6,
-                                        decimal_places=2, min_value=0)
+    academic_hours = forms.DecimalField(
+        label=_("Academic hours attended"), required=False, max_digits=6, decimal_places=2, min_value=0,
+        help_text=_("Empty: for a programme, the hours attended in its courses; for a course, its academic hours."))
     reason = forms.CharField(label=_("Reason for issuing by hand"), max_length=500, widget=forms.Textarea(
         attrs={"rows": 3}))
 

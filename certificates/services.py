@@ -177,9 +177,9 @@ def certificate_issue_exception(*, user, reason: str, actor, course=None, progra
 
     For a course or a programme (exactly one). Refuses non-coordinators, an empty reason, and a second
     certificate for an enrollment that already has one. Without `academic_hours` it prints the hours attended:
-    for a programme, those of its course parts in the attendance ledger (never the programme's total); for a
-    course, the enrollment's ledger hours, or the course's hours when there is no enrollment. A course's
-    certificate validity sets `expires_at` from `completed_on`.
+    for a programme, those of its course parts in the attendance ledger (never the programme's total; refused
+    when none are recorded); for a course, the enrollment's ledger hours, or the course's hours when there is
+    no enrollment. A course's certificate validity sets `expires_at` from `completed_on`.
     """
     _check_coordinator(actor)
     reason = (reason or "").strip()
@@ -190,6 +190,9 @@ def certificate_issue_exception(*, user, reason: str, actor, course=None, progra
     training = course or programme
     if academic_hours is None and programme is not None:
         academic_hours = programme_progress_for_user(user=user, programme=programme).attended_hours
+        if not academic_hours:
+            raise CertificateError(_("No attended hours are recorded for this programme: enter the academic "
+                                     "hours attended."))
     elif academic_hours is None:
         academic_hours = attended_hours_for(enrollment) if enrollment is not None else course.academic_hours
     completed_on = completed_on or timezone.localdate()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certificates import services
+from certificates.exceptions import CertificateError
 from certificates.models import Certificate, TrainerQualification
 from certificates.pdf import certificate_text, render_certificate_html
 from enrollment.models import EnrollmentStatus
@@ -170,3 +171,14 @@ def test_hours_given_by_hand_for_a_programme_are_kept(site_tree, coordinator, sp
                                                        actor=coordinator, academic_hours=Decimal("62"))
 
     assert certificate.academic_hours == Decimal("62")
+
+
+def test_a_programme_without_recorded_attendance_needs_the_hours_typed_in(site_tree, coordinator, specialist):
+    programme = factories.ProgrammePageFactory()
+    factories.ProgrammePartFactory(page=programme, course=factories.CoursePageFactory(academic_hours=Decimal("64")))
+
+    with pytest.raises(CertificateError):
+        services.certificate_issue_exception(user=specialist, programme=programme, reason="Paberil",
+                                             actor=coordinator)
+
+    assert not Certificate.objects.exists()
