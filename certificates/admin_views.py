@@ -83,7 +83,7 @@ class CoordinatorFormView(CoordinatorRequiredMixin, WagtailAdminTemplateMixin, F
 
     template_name = "certificates/admin/form.html"
     header_icon = "doc-full"
-    submit_button_label = gettext_lazy("Save")
+    submit_button_label = ""
     parent_label = ""
     parent_url_name = ""
     object = None
