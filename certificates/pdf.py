@@ -4,14 +4,18 @@ The font is DejaVu Sans (Debian's fonts-dejavu-core, `make run` installs it), em
 õ ä ö ü š ž print the same everywhere. CERTIFICATES_FONT_DIR overrides where the .ttf files are.
 """
 
+import re
 from pathlib import Path
 
 import segno
 from django.conf import settings
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import translation
+from weasyprint import HTML
 
 DEFAULT_FONT_DIR = "/usr/share/fonts/truetype/dejavu"
+VARIABLE = re.compile(r"\{(\w+)\}")
 
 
 def font_urls() -> dict[str, str]:
@@ -27,16 +31,43 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m", micro=False).svg_data_uri(scale=1, border=4, dark="#1b2327")
 
 
+def _dates(certificate) -> str:
+    end = f"{certificate.completed_on:%d.%m.%Y}"
+    if certificate.started_on and certificate.started_on != certificate.completed_on:
+        return f"{certificate.started_on:%d.%m.%Y}–{end}"
+    return end
+
+
+def certificate_text(certificate) -> str:
+    """The course's certificate text with its variables filled from the certificate's own facts.
+
+    {course} the title on the certificate, {hours} the course's academic hours (a programme's total),
+    {attended_hours} the hours the holder attended (as printed in the facts), {dates} the training's dates.
+    Anything else in braces, and a fixed sentence without variables, is printed as it was written.
+    """
+    template = certificate.course.certificate_text if certificate.course_id else ""
+    if not template:
+        return ""
+    training = certificate.training
+    total = training.academic_hours if certificate.course_id else training.total_hours
+    values = {
+        "course": certificate.title,
+        "hours": floatformat(total, "-2"),
+        "attended_hours": floatformat(certificate.academic_hours, "-2"),
+        "dates": _dates(certificate),
+    }
+    return VARIABLE.sub(lambda match: values.get(match.group(1), match.group(0)), template)
+
+
 def render_certificate_html(certificate, *, language: str) -> str:
     with translation.override(language):
         return render_to_string("certificates/pdf/certificate.html", {
-            "certificate": certificate, "fonts": font_urls(), "qr": qr_data_uri(certificate.verification_url),
+            "certificate": certificate, "text": certificate_text(certificate), "fonts": font_urls(),
+            "qr": qr_data_uri(certificate.verification_url),
             "verification_url": certificate.verification_url, "site_url": settings.SITE_URL,
         })
 
 
 def render_certificate_pdf(certificate, *, language: str = "et") -> bytes:
-    from weasyprint import HTML
-
     html = render_certificate_html(certificate, language=language)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

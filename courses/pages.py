@@ -103,7 +103,13 @@ class CoursePage(CachedPageMixin, BilingualSummaryMixin, Page):
         _("funding share (%)"), null=True, blank=True, validators=[MaxValueValidator(100)],
         help_text=_("The share of the cost that the funder covers, in per cent."))
     prerequisites = RichTextField(_("prerequisites"), blank=True, features=["bold", "italic", "link", "ul"])
-    certificate_text = models.TextField(_("what the certificate says"), blank=True)
+    certificate_text = models.TextField(
+        _("what the certificate says"), blank=True,
+        help_text=_("May use {course}, {hours} (the course's academic hours), {attended_hours} (the hours the "
+                    "participant attended) and {dates}, filled in on each certificate."))
+    certificate_validity_months = models.PositiveSmallIntegerField(
+        _("certificate valid for (months)"), null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text=_("Empty: the certificate does not expire."))
     eligible_counties = ParentalManyToManyField(
         "accounts.County", blank=True, related_name="+", verbose_name=_("open to counties"),
         help_text=_("Leave empty when specialists from every county may enroll."))
@@ -116,7 +122,9 @@ class CoursePage(CachedPageMixin, BilingualSummaryMixin, Page):
         verbose_name=_("qualifies graduates to train"),
         help_text=_("Completing this course makes the graduate a certified trainer of the chosen course."))
     qualification_validity_months = models.PositiveSmallIntegerField(
-        _("qualification valid for (months)"), default=36, validators=[MinValueValidator(1)])
+        _("qualification valid for (months)"), default=36, validators=[MinValueValidator(1)],
+        help_text=_("For a course that qualifies trainers: how long the qualification earned here lasts, and how "
+                    "far teaching or a refresher extends it."))
     one_cohort_at_a_time = models.BooleanField(
         _("one cohort at a time"), default=True,
         help_text=_("A person may hold or wait for a place in only one cohort of this course at a time."))
@@ -148,6 +156,7 @@ class CoursePage(CachedPageMixin, BilingualSummaryMixin, Page):
                         heading=_("Provider and funding")),
         MultiFieldPanel([
             FieldPanel("completion_min_percent"), FieldPanel("certificate_text"),
+            FieldPanel("certificate_validity_months"),
             FieldPanel("qualifies_for"), FieldPanel("qualification_validity_months"),
             FieldPanel("requires_qualified_trainers"), FieldPanel("trainer_qualification_course"),
         ], heading=_("Completion, certificate and trainer qualification")),

@@ -223,6 +223,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"weasyprint": {"level": "WARNING"}},  # its INFO lines narrate every PDF step
 }
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 
