@@ -4,7 +4,6 @@ The font is DejaVu Sans (Debian's fonts-dejavu-core, `make run` installs it), em
 õ ä ö ü š ž print the same everywhere. CERTIFICATES_FONT_DIR overrides where the .ttf files are.
 """
 
-import re
 from pathlib import Path
 
 import segno
@@ -15,7 +14,6 @@ from django.utils import translation
 from weasyprint import HTML
 
 DEFAULT_FONT_DIR = "/usr/share/fonts/truetype/dejavu"
-VARIABLE = re.compile(r"\{(\w+)\}")
 
 
 def font_urls() -> dict[str, str]:
@@ -45,18 +43,11 @@ def certificate_text(certificate) -> str:
     {attended_hours} the hours the holder attended (as printed in the facts), {dates} the training's dates.
     Anything else in braces, and a fixed sentence without variables, is printed as it was written.
     """
-    template = certificate.course.certificate_text if certificate.course_id else ""
-    if not template:
+    if not certificate.course_id or not certificate.course.certificate_text:
         return ""
-    training = certificate.training
-    total = training.academic_hours if certificate.course_id else training.total_hours
-    values = {
-        "course": certificate.title,
-        "hours": floatformat(total, "-2"),
-        "attended_hours": floatformat(certificate.academic_hours, "-2"),
-        "dates": _dates(certificate),
-    }
-    return VARIABLE.sub(lambda match: values.get(match.group(1), match.group(0)), template)
+    return certificate.course.certificate_sentence(
+        course=certificate.title, hours=floatformat(certificate.course.academic_hours, "-2"),
+        attended_hours=floatformat(certificate.academic_hours, "-2"), dates=_dates(certificate))
 
 
 def render_certificate_html(certificate, *, language: str) -> str:

@@ -1,10 +1,12 @@
 """Page types: the home page, the catalogue, a course, and a programme made of parts."""
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +30,7 @@ def _names() -> ListField:
     return ListField(child=CharField(), read_only=True)
 
 
+CERTIFICATE_VARIABLE = re.compile(r"\{(\w+)\}")
 HOURS_VALIDATORS = [MinValueValidator(Decimal("0.5"), message=_("Academic hours must be positive."))]
 
 
@@ -214,6 +217,19 @@ class CoursePage(CachedPageMixin, BilingualSummaryMixin, Page):
             "json_ld": json_ld_script(course_json_ld(self, url=url, cohorts=cohorts)),
         })
         return context
+
+    def certificate_sentence(self, *, course: str, hours: str, attended_hours: str, dates: str) -> str:
+        """The certificate text with its variables filled ({course}, {hours}, {attended_hours}, {dates}); anything
+        else in braces, and a fixed sentence, stays as written. The certificate and the course page both use it."""
+        values = {"course": course, "hours": hours, "attended_hours": attended_hours, "dates": dates}
+        text = CERTIFICATE_VARIABLE.sub(lambda match: values.get(match.group(1), match.group(0)), self.certificate_text)
+        return re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split()))  # an empty variable leaves no gap
+
+    @property
+    def certificate_text_public(self) -> str:
+        """The certificate text as the course page shows it: the figures of someone who attends in full."""
+        hours = floatformat(self.academic_hours, "-2")
+        return self.certificate_sentence(course=self.title, hours=hours, attended_hours=hours, dates="")
 
     @property
     def trainer_course(self) -> "CoursePage":
