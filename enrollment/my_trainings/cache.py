@@ -39,6 +39,8 @@ MARKS_KEY = "oskus:my-trainings:marks:{user_id}"
 APP_DIR = Path(__file__).resolve().parent.parent  # the enrollment app
 # Everything the rendered list depends on besides the data (the key holds the data's versions).
 CODE_FILES = ("templates/enrollment/includes/my_trainings_list.html",
+              "templates/enrollment/includes/session_list.html",
+              "templates/enrollment/includes/attendance_progress.html",
               "templatetags/enrollment_tags.py", "templatetags/attendance_tags.py",
               "my_trainings/selectors.py", "attendance/completion.py")
 
