@@ -10,10 +10,10 @@ class EnrollmentConfig(AppConfig):
 
     def ready(self):
         # Calendar: SEQUENCE bumps on session/cohort changes, and iTIP invitations on enrollment e-mails.
-        from . import my_trainings_cache
         from .calendar import receivers  # noqa: F401 (connects the calendar signal receivers)
         from .calendar.invitations import attach_invitations
         from .emails import ATTACHMENT_BUILDERS
+        from .my_trainings import cache as my_trainings_cache
 
         for signal in (post_save, post_delete):
             signal.connect(my_trainings_cache.attendance_changed, sender="enrollment.Attendance",

@@ -204,7 +204,7 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 # Anonymous page cache of the catalogue, course and programme pages (courses/caching.py).
 OSKUS_PAGE_CACHE = env_bool("PAGE_CACHE", True)
 OSKUS_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
-# Per-person cache of the "My trainings" list (enrollment/my_trainings_cache.py): needs a shared cache.
+# Per-person cache of the "My trainings" list (enrollment/my_trainings/cache.py): needs a shared cache.
 OSKUS_MY_TRAININGS_CACHE = env_bool("MY_TRAININGS_CACHE", bool(REDIS_URL))
 
 WAGTAIL_SITE_NAME = "Oskus"

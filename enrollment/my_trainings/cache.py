@@ -30,21 +30,23 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from courses.caching import current_version as catalogue_version  # rises after every enrollment-related change
+
+from ..models import Enrollment
+
 MAX_SECONDS = 600
 MARKS_KEY = "oskus:my-trainings:marks:{user_id}"
-APP_DIR = Path(__file__).resolve().parent
-CODE_FILES = ("templates/enrollment/includes/my_trainings_list.html", "templatetags/enrollment_tags.py",
-              "templatetags/attendance_tags.py", "selectors.py", "attendance/completion.py")
+APP_DIR = Path(__file__).resolve().parent.parent  # the enrollment app
+# Everything the rendered list depends on besides the data (the key holds the data's versions).
+CODE_FILES = ("templates/enrollment/includes/my_trainings_list.html",
+              "templates/enrollment/includes/session_list.html",
+              "templates/enrollment/includes/attendance_progress.html",
+              "templatetags/enrollment_tags.py", "templatetags/attendance_tags.py",
+              "my_trainings/selectors.py", "attendance/completion.py")
 
 
 def enabled() -> bool:
     return bool(getattr(settings, "OSKUS_MY_TRAININGS_CACHE", False))
-
-
-def _catalogue_version() -> int:
-    from courses.caching import current_version  # the version every enrollment-related change raises
-
-    return current_version()
 
 
 @functools.cache
@@ -58,7 +60,7 @@ def _code_version() -> str:
 
 def _key(user_id: int, marks_version) -> str:
     return ":".join(["oskus:my-trainings", _code_version(), str(user_id), translation.get_language() or "",
-                     timezone.get_current_timezone_name(), str(_catalogue_version()), str(marks_version or 0)])
+                     timezone.get_current_timezone_name(), str(catalogue_version()), str(marks_version or 0)])
 
 
 def get_or_build(user, build) -> str:
@@ -95,8 +97,6 @@ def attendance_changed(sender, instance, raw=False, **kwargs) -> None:
     so that a list built from the data before the commit is never stored under the new version)."""
     if raw or not enabled():
         return
-    from .models import Enrollment
-
     if type(instance).enrollment.is_cached(instance):  # the services load it; no query then
         user_id = instance.enrollment.user_id
     else:
