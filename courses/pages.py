@@ -65,9 +65,11 @@ class BilingualSummaryMixin(models.Model):
 class CachedPageMixin:
     """Rendered pages of this type may be served from the anonymous page cache (courses/caching.py)."""
 
+    cache_query_params: tuple[str, ...] = ()  # the query parameters the page understands (others: not stored)
+
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        mark_cacheable(request, response)
+        mark_cacheable(request, response, params=self.cache_query_params)
         return response
 
 

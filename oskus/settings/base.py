@@ -70,6 +70,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous hits of the catalogue, course and programme pages are answered here, before the middleware
+    # below that such a hit does not need (courses/caching.py).
+    "courses.caching.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,8 +82,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last: serves cached catalogue/course/programme pages to anonymous visitors (see courses/caching.py).
-    "courses.caching.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "oskus.urls"
