@@ -288,8 +288,9 @@ def worker_heartbeat(*, worker_id: str, started_at: dt.datetime | None = None) -
 
 
 def worker_stopped(*, worker_id: str) -> None:
-    """A worker that stops cleanly removes its heartbeat (it runs no task any more)."""
-    WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+    """A worker that exits ends its lease at once: a task it leaves RUNNING is re-queued by the next recovery."""
+    WorkerHeartbeat.objects.filter(worker_id=worker_id).update(
+        last_seen=timezone.now() - dt.timedelta(seconds=_setting("OUTBOX_LEASE_SECONDS", 60) + 1))
 
 
 def tasks_recover_abandoned(*, now: dt.datetime | None = None) -> int:

@@ -111,7 +111,7 @@ def test_no_email_when_the_transaction_rolls_back(cohort, django_capture_on_comm
     assert not Enrollment.objects.exists()
 
 
-def test_reminder_is_sent_once_two_days_before_the_first_session(site_tree):
+def test_reminder_is_sent_once_two_days_before_the_first_session(site_tree, django_capture_on_commit_callbacks):
     cohort = factories.CohortFactory()
     factories.SessionFactory(cohort=cohort, starts_at=timezone.now() + dt.timedelta(hours=40))
     later = factories.CohortFactory()
@@ -119,10 +119,12 @@ def test_reminder_is_sent_once_two_days_before_the_first_session(site_tree):
     due = factories.EnrollmentFactory(cohort=cohort)
     factories.EnrollmentFactory(cohort=later)
     factories.EnrollmentFactory(cohort=cohort, status=S.WAITLISTED)
-    call_command("sweep")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sweep")
     assert [m.to for m in mail.outbox] == [[due.user.email]]
     assert mail.outbox[0].subject.startswith("[Oskus] Meeldetuletus:")  # Estonian by default
-    call_command("sweep")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sweep")
     assert len(mail.outbox) == 1
     due.refresh_from_db()
     assert due.reminder_sent_at is not None
