@@ -58,17 +58,19 @@ def is_transactional(task) -> bool:
     return isinstance(task.get_backend(), DatabaseBackend)
 
 
-def enqueue_in_transaction(task, *, run_after: dt.datetime | None = None, **kwargs) -> None:
+def enqueue_in_transaction(task, *, run_after: dt.datetime | None = None, wait_for_commit: bool = True,
+                           **kwargs) -> None:
     """Enqueue `task(**kwargs)` as part of the current transaction.
 
     Database backend: the task row is written now, so it commits or rolls back with the caller's change (a
     process that dies right after COMMIT still leaves the task queued). Any other backend: enqueued after the
     commit (the immediate backend would otherwise run it before the change is committed); `run_after` is
-    dropped where the backend cannot defer (the periodic sweep is then the safety net).
+    dropped where the backend cannot defer (the periodic sweep is then the safety net). `wait_for_commit=False`
+    enqueues at once on those backends too (for callers whose change is committed already).
     """
     if run_after is not None and getattr(task.get_backend(), "supports_defer", False):
         task = task.using(run_after=run_after)
-    if is_transactional(task):
+    if is_transactional(task) or not wait_for_commit:
         task.enqueue(**kwargs)
         return
 
@@ -93,13 +95,15 @@ def _domain() -> str:
 
 def message_enqueue(*, kind: str, recipient_id: int | None = None, builder: str = "", params: dict | None = None,
                     payload: dict | None = None, cohort_id: int | None = None,
-                    enrollment_id: int | None = None, resent_from: Message | None = None) -> Message:
+                    enrollment_id: int | None = None, resent_from: Message | None = None,
+                    wait_for_commit: bool = True) -> Message:
     """Record one e-mail in the message log and queue its delivery, in the caller's transaction.
 
     `builder` is the dotted path of a function `builder(**params) -> EmailMessage | None` (None: the subject of
     the message is gone, nothing to send); it runs in the worker at each attempt, so `params` hold ids, never
     personal data. An e-mail that cannot be rebuilt from ids is passed rendered as `payload` (see
-    `message_payload`), kept only until it is sent. Returns the new `Message` (state queued).
+    `message_payload`), kept only until it is sent. `wait_for_commit`: see `enqueue_in_transaction`.
+    Returns the new `Message` (state queued).
     """
     if not builder and payload is None:
         raise ValueError("a message needs a builder or a payload")
@@ -107,7 +111,7 @@ def message_enqueue(*, kind: str, recipient_id: int | None = None, builder: str 
         message_id=make_msgid(domain=_domain()), kind=kind, recipient_id=recipient_id, builder=builder,
         params=params or {}, payload=payload, cohort_id=cohort_id, enrollment_id=enrollment_id,
         next_attempt_at=timezone.now(), resent_from=resent_from)
-    enqueue_in_transaction(_send_task(), message_pk=message.pk)
+    enqueue_in_transaction(_send_task(), wait_for_commit=wait_for_commit, message_pk=message.pk)
     return message
 
 
