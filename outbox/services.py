@@ -30,7 +30,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.message import make_msgid
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Min, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -281,12 +281,19 @@ def messages_requeue_overdue(*, now: dt.datetime | None = None) -> int:
 
 # --- workers: heartbeat, lease, recovery ----------------------------------------------------------------
 
+def database_now() -> dt.datetime:
+    """The database server's clock: heartbeats and leases are compared on one clock, whatever the hosts' clocks."""
+    if connection.vendor != "postgresql":
+        return timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT CURRENT_TIMESTAMP")
+        return cursor.fetchone()[0]
+
+
 def worker_heartbeat(*, worker_id: str, started_at: dt.datetime | None = None) -> None:
     """Record that worker `worker_id` is alive now (called every `OUTBOX_HEARTBEAT_SECONDS` by db_worker)."""
-    now = timezone.now()
+    now = database_now()
     defaults = {"last_seen": now, "hostname": socket.gethostname()[:255], "pid": os.getpid()}
-    if started_at is not None:
-        defaults["started_at"] = started_at
     WorkerHeartbeat.objects.update_or_create(worker_id=worker_id, defaults=defaults,
                                              create_defaults={**defaults, "started_at": started_at or now})
 
@@ -294,7 +301,7 @@ def worker_heartbeat(*, worker_id: str, started_at: dt.datetime | None = None) -
 def worker_stopped(*, worker_id: str) -> None:
     """A worker that exits ends its lease at once: a task it leaves RUNNING is re-queued by the next recovery."""
     WorkerHeartbeat.objects.filter(worker_id=worker_id).update(
-        last_seen=timezone.now() - dt.timedelta(seconds=_setting("OUTBOX_LEASE_SECONDS", 60) + 1))
+        last_seen=database_now() - dt.timedelta(seconds=_setting("OUTBOX_LEASE_SECONDS", 60) + 1))
 
 
 def tasks_recover_abandoned(*, now: dt.datetime | None = None) -> int:
@@ -306,7 +313,7 @@ def tasks_recover_abandoned(*, now: dt.datetime | None = None) -> int:
     A worker without any heartbeat row (a plain django-tasks-db worker) is judged by the task's start time
     against the same lease: only then is age the criterion.
     """
-    now = now or timezone.now()
+    now = now or database_now()
     lease = dt.timedelta(seconds=_setting("OUTBOX_LEASE_SECONDS", 60))
     max_claims = _setting("OUTBOX_MAX_CLAIMS", 5)
     beats = dict(WorkerHeartbeat.objects.values_list("worker_id", "last_seen"))
@@ -345,7 +352,7 @@ def queue_health(*, now: dt.datetime | None = None) -> dict:
     Unhealthy ("ok": False) when a due task has waited longer than `OUTBOX_HEALTH_MAX_QUEUE_AGE_SECONDS` or
     no worker has beaten within the lease. Backends that run tasks in the web process are always healthy.
     """
-    now = now or timezone.now()
+    now = now or database_now()
     backend = task_backends["default"]
     if not isinstance(backend, DatabaseBackend):
         return {"ok": True, "backend": type(backend).__name__}
