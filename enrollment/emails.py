@@ -119,18 +119,6 @@ def build_enrollment_email(*, kind: str, enrollment_id: int) -> EmailMultiAltern
     return build_message(kind, enrollment)
 
 
-def send_enrollment_email(*, kind: str, enrollment_id: int) -> bool:
-    """Build and send one e-mail now, outside the message log; False when the enrollment no longer exists.
-
-    For previews and tests only: everything the platform sends goes through `enrollment_email_enqueue`.
-    """
-    message = build_enrollment_email(kind=kind, enrollment_id=enrollment_id)
-    if message is None:
-        return False
-    message.send()
-    return True
-
-
 @task()
 def enrollment_email_task(*, kind: str, enrollment_id: int) -> str:
     """Tasks queued before the message log existed: log the message and queue its delivery."""
