@@ -8,6 +8,7 @@ import threading
 import time
 from email import message_from_bytes
 from pathlib import Path
+from urllib.parse import quote
 
 from aiosmtpd.controller import Controller
 from django.db import connection
@@ -25,7 +26,8 @@ def free_port() -> int:
 def child_env(**extra) -> dict:
     """Environment of a child process that works on this test's (committed) database, with real tasks and SMTP."""
     db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    credentials = db["USER"] + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
+    url = f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update({
         "DJANGO_SETTINGS_MODULE": "oskus.settings.dev", "DEBUG": "0", "DATABASE_URL": url, "CONN_MAX_AGE": "0",
