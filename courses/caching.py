@@ -242,8 +242,8 @@ def on_m2m_changed(sender=None, **kwargs) -> None:
 
 def connect_signals() -> None:
     """Publishing, unpublishing and moving a page make its pages stale; snippets, programme parts, changed slugs
-    and deletions everything. Saving a draft (Wagtail autosaves often) changes nothing visitors see. The scheduling app calls
-    ``invalidate_course`` for its own models: courses names no model of a higher app."""
+    and deletions everything. Saving a draft (Wagtail autosaves often) changes nothing visitors see. The
+    scheduling app calls ``invalidate_course`` for its own models: courses names no model of a higher app."""
     page_published.connect(on_page_published, dispatch_uid="courses.caching.published")
     page_unpublished.connect(on_page_published, dispatch_uid="courses.caching.unpublished")
     post_page_move.connect(on_page_moved, dispatch_uid="courses.caching.moved")
