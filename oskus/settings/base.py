@@ -208,6 +208,12 @@ OSKUS_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 OSKUS_MY_TRAININGS_CACHE = env_bool("MY_TRAININGS_CACHE", bool(REDIS_URL))
 
 WAGTAIL_SITE_NAME = "Oskus"
+# The admin has no log-in, password or e-mail forms of its own: allauth's (rate limits, second factor,
+# re-authentication, verified e-mail changes) are the only ones.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 SITE_URL = WAGTAILADMIN_BASE_URL
 WAGTAIL_I18N_ENABLED = False
