@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     # Accounts
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     # Background work
     "django_tasks",
     "django_tasks_db",
@@ -78,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff sessions: maximum age, idle limit and the second factor (oskus/security, accounts/security.py).
+    "oskus.security.middleware.StaffSessionMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: serves cached catalogue/course/programme pages to anonymous visitors (see courses/caching.py).
     "courses.caching.AnonymousPageCacheMiddleware",
@@ -169,6 +172,19 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# Changing e-mail or password (and the second factor) asks for the password again if it is older than this.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Specialists choose "remember me" (SESSION_COOKIE_AGE, two weeks); staff sessions are capped below.
+ACCOUNT_SESSION_REMEMBER = None
+
+# Second factor (allauth.mfa): TOTP apps with recovery codes. Required for staff (coordinators,
+# administrators) before any page opens; specialists may turn it on from their profile.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Oskus"
+OSKUS_STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True)
+OSKUS_STAFF_SESSION_MAX_SECONDS = int(os.environ.get("STAFF_SESSION_MAX_SECONDS", str(12 * 3600)))
+OSKUS_STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(30 * 60)))
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Oskus] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = os.environ.get("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
 

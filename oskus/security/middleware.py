@@ -1,0 +1,55 @@
+"""Request-wide protections; the rules themselves are in accounts.security."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts import security
+
+# Views a staff member without a second factor may still open: allauth's own (log-in, log-out, setting up
+# the factor, re-authentication), the language switch and the health check.
+MFA_EXEMPT_MODULE_PREFIXES = ("allauth.",)
+MFA_EXEMPT_URL_NAMES = {"set_language", "healthz"}
+
+
+class StaffSessionMiddleware:
+    """Staff sessions end after the maximum age or idle time; staff need a second factor for every page.
+
+    Place after AuthenticationMiddleware, MessageMiddleware and allauth's AccountMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and security.staff_session_expired(session=request.session, user=user):
+            logout(request)
+            messages.info(request, _("Your session has ended. Please log in again."))
+            return redirect_to_login(request.get_full_path(), login_url=reverse("account_login"))
+        response = self.get_response(request)
+        user = request.user  # the view may have logged someone in or out
+        if user.is_authenticated:
+            security.cap_staff_session_expiry(session=request.session, user=user)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not (user.is_authenticated and security.staff_mfa_required() and security.is_staff_account(user)):
+            return None
+        match = request.resolver_match
+        if (view_func.__module__ or "").startswith(MFA_EXEMPT_MODULE_PREFIXES) or (
+                match is not None and match.url_name in MFA_EXEMPT_URL_NAMES):
+            return None
+        if not security.has_second_factor(user):
+            messages.warning(request, _("Your role gives access to everyone's data: please set up two-factor "
+                                        "authentication with an authenticator app to continue."))
+            return redirect("mfa_activate_totp")
+        if not security.session_has_second_factor(session=request.session, user=user):
+            return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
+        return None
