@@ -53,3 +53,32 @@ class StaffSessionMiddleware:
         if not security.session_has_second_factor(session=request.session, user=user):
             return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
         return None
+
+
+class PrivateCacheMiddleware:
+    """Every response to a logged-in person is `Cache-Control: private, no-store`: their pages and files
+    (trainings, hours, certificates, rosters, exports, sign-in sheets, profile) never rest in a shared or
+    browser cache. Anonymous responses keep their own caching (the public page cache, verify pages).
+
+    One place for all views, so a new personal page cannot forget it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            mark_private(response)
+        return response
+
+
+def mark_private(response) -> None:
+    """Make the response private and not stored, dropping any directive that would let a cache keep it."""
+    directives = [d.strip() for d in response.get("Cache-Control", "").split(",") if d.strip()]
+    kept = [d for d in directives if d.split("=")[0].lower() not in {"public", "max-age", "s-maxage", "private",
+                                                                      "no-store", "immutable"}]
+    response["Cache-Control"] = ", ".join(["private", "no-store", *kept])
+    if response.has_header("Expires"):
+        del response["Expires"]

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Staff sessions: maximum age, idle limit and the second factor (oskus/security, accounts/security.py).
     "oskus.security.middleware.StaffSessionMiddleware",
+    # `Cache-Control: private, no-store` on every response to a logged-in person.
+    "oskus.security.middleware.PrivateCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: serves cached catalogue/course/programme pages to anonymous visitors (see courses/caching.py).
     "courses.caching.AnonymousPageCacheMiddleware",
