@@ -173,7 +173,10 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
-ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "accounts.client_ip_adapter.ClientIPAccountAdapter"
+# Reverse proxies in front of the site (addresses or CIDR networks, comma-separated). Only connections from
+# them may name the client in X-Forwarded-For; rate limits key on that address (accounts/client_ip.py).
+OSKUS_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 # Changing e-mail or password (and the second factor) asks for the password again if it is older than this.
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
