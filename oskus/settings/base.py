@@ -231,7 +231,7 @@ OSKUS_MY_TRAININGS_CACHE = env_bool("MY_TRAININGS_CACHE", bool(REDIS_URL))
 WAGTAIL_SITE_NAME = "Oskus"
 # The admin has no log-in, password or e-mail forms of its own: allauth's (rate limits, second factor,
 # re-authentication, verified e-mail changes) are the only ones.
-WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAILADMIN_LOGIN_URL = "admin_login_redirect"  # /admin/login/ (oskus/security/views.py) -> allauth's log-in
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
