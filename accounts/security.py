@@ -93,3 +93,13 @@ def record_second_factor(*, session, user) -> None:
 
 def session_has_second_factor(*, session, user) -> bool:
     return session.get(SESSION_MFA_USER) == str(user.pk)
+
+
+def second_factor_reset(*, user) -> int:
+    """Remove all of the user's authenticators (for a lost device); returns how many were removed.
+
+    Staff are then sent to set up a new factor at their next request; sessions that gave the old code keep
+    their mark only until they end (at most the staff maximum age).
+    """
+    removed, _per_model = Authenticator.objects.filter(user_id=user.pk).delete()
+    return removed

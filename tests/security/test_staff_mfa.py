@@ -119,3 +119,14 @@ def test_requirement_can_be_switched_off_for_local_demos(client, settings):
     settings.OSKUS_STAFF_MFA_REQUIRED = False
     client.force_login(UserFactory(groups=[COORDINATORS]))
     assert client.get("/admin/").status_code == 200
+
+
+def test_operator_resets_a_lost_second_factor(client):
+    from django.core.management import call_command
+
+    coordinator = UserFactory(email="kadunud@vald.ee", groups=[COORDINATORS])
+    client.force_login(coordinator)
+    _activate_totp(client)
+    call_command("mfa_reset", "KADUNUD@vald.ee")
+    assert not Authenticator.objects.filter(user=coordinator).exists()
+    assert client.get("/admin/")["Location"].startswith(reverse("mfa_activate_totp"))
