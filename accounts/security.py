@@ -1,7 +1,8 @@
 """Who counts as staff, and the rules for their sessions and second factor (issue 13).
 
 Staff are the people who can open the Wagtail admin or the coordinator tools: coordinators, administrators,
-superusers and anyone given `is_staff` or the admin-access permission. Their sessions are short and need a
+superusers and anyone given `is_staff` (the admin-access permission comes only with the coordinator and
+administrator groups, see roles.py). Their sessions are short and need a
 second factor; specialists (everybody else) keep long "remember me" sessions and may add a factor themselves.
 The middleware in oskus/security/ applies these rules to every request.
 """
@@ -23,10 +24,10 @@ SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 
 def is_staff_account(user) -> bool:
-    """True for anyone who can open the admin or the coordinator tools."""
+    """True for anyone who can open the admin or the coordinator tools (one cached group query per request)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_staff) or is_coordinator(user) or user.has_perm("wagtailadmin.access_admin")
+    return bool(user.is_staff) or is_coordinator(user)
 
 
 def staff_max_age() -> int:

@@ -15,6 +15,7 @@ from accounts import security
 # the factor, re-authentication), the language switch and the health check.
 MFA_EXEMPT_MODULE_PREFIXES = ("allauth.",)
 MFA_EXEMPT_URL_NAMES = {"set_language", "healthz"}
+ADMIN_PREFIX = "/admin/"
 
 
 class StaffSessionMiddleware:
@@ -40,7 +41,10 @@ class StaffSessionMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
-        if not (user.is_authenticated and security.staff_mfa_required() and security.is_staff_account(user)):
+        if not (user.is_authenticated and security.staff_mfa_required()):
+            return None
+        if not (security.is_staff_account(user) or (request.path.startswith(ADMIN_PREFIX)
+                                                     and user.has_perm("wagtailadmin.access_admin"))):
             return None
         match = request.resolver_match
         if (view_func.__module__ or "").startswith(MFA_EXEMPT_MODULE_PREFIXES) or (
