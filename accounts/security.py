@@ -64,11 +64,12 @@ def cap_staff_session_expiry(*, session, user, now: float | None = None) -> None
         session.set_expiry(remaining)
 
 
-def staff_session_expired(*, session, user, now: float | None = None) -> bool:
+def staff_session_expired(*, session, user, now: float | None = None, activity: bool = True) -> bool:
     """True when a staff session is older than the maximum age or was idle longer than the idle limit.
 
     A session without stamps (made before these rules) counts from now. Never true for specialists. When
-    the session goes on, its last-seen stamp is refreshed (at most once a minute, to spare writes).
+    the session goes on and the request is the person's own activity (not a page's background ping), its
+    last-seen stamp is refreshed (at most once a minute, to spare writes).
     """
     if not is_staff_account(user):
         return False
@@ -77,7 +78,7 @@ def staff_session_expired(*, session, user, now: float | None = None) -> bool:
     seen_at = session.get(SESSION_SEEN_AT, now)
     if now - login_at > staff_max_age() or now - seen_at > staff_idle_limit():
         return True
-    if now - seen_at >= SEEN_AT_RESOLUTION or SESSION_SEEN_AT not in session:
+    if SESSION_SEEN_AT not in session or (activity and now - seen_at >= SEEN_AT_RESOLUTION):
         session[SESSION_SEEN_AT] = now
     return False
 

@@ -16,6 +16,8 @@ from accounts import security
 MFA_EXEMPT_MODULE_PREFIXES = ("allauth.",)
 MFA_EXEMPT_URL_NAMES = {"set_language", "healthz"}
 ADMIN_PREFIX = "/admin/"
+# Requests an open page sends by itself (Wagtail's editing-session pings): they do not keep a session alive.
+BACKGROUND_PREFIXES = ("/admin/editing-sessions/",)
 
 
 class StaffSessionMiddleware:
@@ -29,7 +31,9 @@ class StaffSessionMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and security.staff_session_expired(session=request.session, user=user):
+        activity = not request.path.startswith(BACKGROUND_PREFIXES)
+        if user.is_authenticated and security.staff_session_expired(session=request.session, user=user,
+                                                                    activity=activity):
             logout(request)
             messages.info(request, _("Your session has ended. Please log in again."))
             return redirect_to_login(request.get_full_path(), login_url=reverse("account_login"))

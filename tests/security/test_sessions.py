@@ -57,6 +57,17 @@ def test_active_staff_session_goes_on(client, staff):
     assert time.time() - client.session[SESSION_SEEN_AT] < 60
 
 
+def test_an_open_editor_pinging_in_the_background_does_not_keep_the_session_alive(client, staff):
+    client.force_login(staff)
+    _move_clock(client, logged_in_ago=HOUR, seen_ago=29 * 60)
+    seen = client.session[SESSION_SEEN_AT]
+    client.post("/admin/editing-sessions/ping/wagtailcore/page/1/0/")
+    assert client.session[SESSION_SEEN_AT] == seen
+    _move_clock(client, logged_in_ago=HOUR, seen_ago=31 * 60)
+    client.post("/admin/editing-sessions/ping/wagtailcore/page/1/0/")
+    assert not _logged_in(client)
+
+
 def test_specialist_keeps_a_long_remembered_session(client):
     client.force_login(UserFactory())
     _move_clock(client, logged_in_ago=10 * 24 * HOUR, seen_ago=3 * 24 * HOUR)
