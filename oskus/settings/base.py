@@ -258,3 +258,7 @@ ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ATTENDANCE_LOCK_DAYS = int(os.environ.get("ATTENDANCE_LOCK_DAYS", "7"))
 ATTENDANCE_CHECKIN_OPENS_MINUTES = 30  # self check-in opens this long before a session starts
 ATTENDANCE_CHECKIN_ROTATE_SECONDS = 60  # a new check-in code every minute (each valid for two)
+# Guessing check-in codes: wrong codes allowed per person and per session within the window (then 429).
+ATTENDANCE_CHECKIN_MAX_FAILURES = 5
+ATTENDANCE_CHECKIN_SESSION_MAX_FAILURES = 100
+ATTENDANCE_CHECKIN_FAILURE_WINDOW_SECONDS = 600
