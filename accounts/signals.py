@@ -1,8 +1,11 @@
-"""Every account gets a profile the moment it exists."""
+"""Every account gets a profile the moment it exists; log-ins and second factors stamp the session."""
 
+from allauth.mfa import signals as mfa_signals
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from . import security
 from .models import Profile, User
 
 
@@ -10,3 +13,18 @@ from .models import Profile, User
 def create_profile(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         Profile.objects.get_or_create(user=instance)
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.session_started")
+def stamp_session(sender, request, user, **kwargs):
+    """Staff session limits count from the log-in (accounts.security)."""
+    if request is not None and hasattr(request, "session"):
+        security.session_started(session=request.session, user=user)
+
+
+@receiver(mfa_signals.authenticator_used, dispatch_uid="accounts.mfa_used")
+@receiver(mfa_signals.authenticator_added, dispatch_uid="accounts.mfa_added")
+def remember_second_factor(sender, request, user, **kwargs):
+    """A code given at log-in, at re-authentication or while setting up the factor opens the admin to staff."""
+    if request is not None and hasattr(request, "session"):
+        security.record_second_factor(session=request.session, user=user)

@@ -7,12 +7,14 @@ fixed (it starts with the first request), which is enough to make guessing 80-bi
 from django.conf import settings
 from django.core.cache import cache
 
+from accounts.client_ip import client_ip as _client_ip
+
 DEFAULT_LIMIT = (20, 60)
 
 
 def client_ip(request) -> str:
-    # Behind a proxy, set the proxy to overwrite REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    # Behind a reverse proxy, list it in OSKUS_TRUSTED_PROXIES (accounts/client_ip.py).
+    return _client_ip(request) or "unknown"
 
 
 def limit_exceeded(request, *, scope: str = "verify") -> bool:

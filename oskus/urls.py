@@ -11,9 +11,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 from outbox.views import health
 
 from .api import api_router
+from .security.views import admin_login_redirect
 from .views import healthz, language_switch
 
 urlpatterns = [
+    # One log-in for everybody: the admin's own form would bypass allauth's rate limits and second factor.
+    path("admin/login/", admin_login_redirect, name="admin_login_redirect"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", language_switch, name="set_language"),

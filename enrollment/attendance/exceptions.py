@@ -82,6 +82,13 @@ class NotEnrolled(CheckInError):
     default_message = _("You do not have a confirmed place in this cohort.")
 
 
+class CheckInThrottled(CheckInError):
+    """Too many wrong codes from this person, or for this session, within the failure window."""
+
+    default_message = _("Too many wrong codes. Please wait a few minutes and try again, or ask the trainer "
+                        "to mark you present.")
+
+
 class CohortNotClosable(AttendanceError):
     """The cohort is already finished, cancelled, or still has sessions to come."""
 

@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +28,8 @@ from .exceptions import (
     AlreadyCheckedIn,
     AttendanceLocked,
     CheckInClosed,
+    CheckInError,
+    CheckInThrottled,
     CodeExpired,
     CohortNotClosable,
     InvalidMark,
@@ -266,15 +269,65 @@ def checkin_code_current(*, session: Session, actor, now: dt.datetime | None = N
                                           created_by=actor_or_none(actor))
 
 
+# Guessing: a wrong, expired, foreign or closed code counts as a failure for the person and for every session
+# the guess could have been aimed at (the named one, else the person's sessions open for check-in now).
+# Past either limit within the window every try is refused, the right code too (CheckInThrottled).
+
+def _checkin_failure_window() -> int:
+    return int(getattr(settings, "ATTENDANCE_CHECKIN_FAILURE_WINDOW_SECONDS", 600))
+
+
+def _checkin_throttle_keys(*, user, session_id: int | None, now: dt.datetime) -> list[tuple[str, int]]:
+    if session_id is not None:
+        session_ids = [session_id]
+    else:
+        session_ids = list(Session.objects.filter(
+            cohort__enrollments__user=user, cohort__enrollments__status=EnrollmentStatus.CONFIRMED,
+            starts_at__lte=now + checkin_opens_before(), ends_at__gte=now,
+        ).exclude(status=SessionStatus.CANCELLED).values_list("pk", flat=True).distinct())
+    person_limit = int(getattr(settings, "ATTENDANCE_CHECKIN_MAX_FAILURES", 5))
+    session_limit = int(getattr(settings, "ATTENDANCE_CHECKIN_SESSION_MAX_FAILURES", 100))
+    return ([(f"checkin-failures:user:{user.pk}", person_limit)]
+            + [(f"checkin-failures:session:{pk}", session_limit) for pk in session_ids])
+
+
+def _checkin_throttled(keys: list[tuple[str, int]]) -> bool:
+    counts = cache.get_many([key for key, _limit in keys])
+    return any(counts.get(key, 0) >= limit for key, limit in keys)
+
+
+def _checkin_count_failure(keys: list[tuple[str, int]]) -> None:
+    for key, _limit in keys:
+        cache.add(key, 0, timeout=_checkin_failure_window())
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=_checkin_failure_window())
+
+
 def checkin_submit(*, user, code: str, session_id: int | None = None, now: dt.datetime | None = None) -> Attendance:
     """Mark `user` present through a code the trainer shows.
 
-    Refuses (nothing written): a code no session has (WrongCode), an expired code (CodeExpired), outside the
-    session window (CheckInClosed), a person without a confirmed place in the cohort (NotEnrolled), and a second
-    check-in or a person already marked as attending (AlreadyCheckedIn). A trainer's absent/excused mark is
-    replaced by present (the person is evidently there).
+    Refuses (nothing written): a person or session past the limit of wrong codes (CheckInThrottled, even with
+    the right code), a code no session has (WrongCode), an expired code (CodeExpired), outside the session
+    window (CheckInClosed), a person without a confirmed place in the cohort (NotEnrolled), and a second
+    check-in or a person already marked as attending (AlreadyCheckedIn). Every refusal but the last two counts
+    as a failed guess. A trainer's absent/excused mark is replaced by present (the person is evidently there).
     """
     now = now or timezone.now()
+    keys = _checkin_throttle_keys(user=user, session_id=session_id, now=now)
+    if _checkin_throttled(keys):
+        raise CheckInThrottled()
+    try:
+        return _checkin_submit(user=user, code=code, session_id=session_id, now=now)
+    except (AlreadyCheckedIn, CheckInThrottled):
+        raise
+    except CheckInError:
+        _checkin_count_failure(keys)
+        raise
+
+
+def _checkin_submit(*, user, code: str, session_id: int | None, now: dt.datetime) -> Attendance:
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     candidates = CheckInCode.objects.filter(code=code).select_related("session", "session__cohort")
     if session_id is not None:

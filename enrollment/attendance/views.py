@@ -20,7 +20,7 @@ from accounts.roles import is_coordinator, is_trainer
 
 from ..models import Cohort, Session
 from . import exports, pdf, selectors, services
-from .exceptions import AttendanceError, CheckInClosed
+from .exceptions import AttendanceError, CheckInClosed, CheckInThrottled
 from .forms import CheckInForm, CloseCohortForm, RosterParseError, parse_roster
 from .models import AttendanceStatus
 
@@ -160,17 +160,24 @@ def attendance_checkin(request):
     """A participant enters (or scans) the code to mark themselves present."""
     if request.method == "POST":
         form = CheckInForm(request.POST)
+        status = 400
         if form.is_valid():
             try:
                 attendance = services.checkin_submit(user=request.user, code=form.cleaned_data["code"],
                                                      session_id=form.cleaned_data.get("s"))
+            except CheckInThrottled as error:
+                form.add_error("code", str(error))
+                status = 429
             except AttendanceError as error:
                 form.add_error("code", str(error))
             else:
                 messages.success(request, _("You are checked in for %(session)s. Welcome!")
                                  % {"session": attendance.session})
                 return redirect("attendance_checkin")
-        status = 400
+        elif "s" in form.errors:
+            # The hidden session field comes from the QR link; the page shows no error for it, so say it here.
+            form.add_error("code", _("This check-in link is damaged. Please type the code the trainer is showing, "
+                                     "or scan the QR code again."))
     else:
         form = CheckInForm(initial={"code": request.GET.get("code", ""), "s": request.GET.get("s") or None})
         status = 200

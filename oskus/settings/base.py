@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     # Accounts
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     # Background work
     "django_tasks",
     "django_tasks_db",
@@ -82,6 +83,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff sessions: maximum age, idle limit and the second factor (oskus/security, accounts/security.py).
+    "oskus.security.middleware.StaffSessionMiddleware",
+    # `Cache-Control: private, no-store` on every response to a logged-in person.
+    "oskus.security.middleware.PrivateCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -170,7 +175,23 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
-ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "accounts.client_ip_adapter.ClientIPAccountAdapter"
+# Reverse proxies in front of the site (addresses or CIDR networks, comma-separated). Only connections from
+# them may name the client in X-Forwarded-For; rate limits key on that address (accounts/client_ip.py).
+OSKUS_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# Changing e-mail or password (and the second factor) asks for the password again if it is older than this.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Specialists choose "remember me" (SESSION_COOKIE_AGE, two weeks); staff sessions are capped below.
+ACCOUNT_SESSION_REMEMBER = None
+
+# Second factor (allauth.mfa): TOTP apps with recovery codes. Required for staff (coordinators,
+# administrators) before any page opens; specialists may turn it on from their profile.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Oskus"
+OSKUS_STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True)
+OSKUS_STAFF_SESSION_MAX_SECONDS = int(os.environ.get("STAFF_SESSION_MAX_SECONDS", str(12 * 3600)))
+OSKUS_STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(30 * 60)))
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Oskus] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = os.environ.get("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
 
@@ -213,6 +234,12 @@ OSKUS_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 OSKUS_MY_TRAININGS_CACHE = env_bool("MY_TRAININGS_CACHE", bool(REDIS_URL))
 
 WAGTAIL_SITE_NAME = "Oskus"
+# The admin has no log-in, password or e-mail forms of its own: allauth's (rate limits, second factor,
+# re-authentication, verified e-mail changes) are the only ones.
+WAGTAILADMIN_LOGIN_URL = "admin_login_redirect"  # /admin/login/ (oskus/security/views.py) -> allauth's log-in
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 SITE_URL = WAGTAILADMIN_BASE_URL
 WAGTAIL_I18N_ENABLED = False
@@ -247,3 +274,8 @@ OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"
 OUTBOX_RETRY_FOR_SECONDS = int(os.environ.get("OUTBOX_RETRY_FOR_SECONDS", str(24 * 3600)))
 OUTBOX_OVERDUE_SECONDS = int(os.environ.get("OUTBOX_OVERDUE_SECONDS", "900"))
 OUTBOX_HEALTH_MAX_QUEUE_AGE_SECONDS = int(os.environ.get("OUTBOX_HEALTH_MAX_QUEUE_AGE_SECONDS", "300"))
+
+# Guessing check-in codes: wrong codes allowed per person and per session within the window (then 429).
+ATTENDANCE_CHECKIN_MAX_FAILURES = 5
+ATTENDANCE_CHECKIN_SESSION_MAX_FAILURES = 100
+ATTENDANCE_CHECKIN_FAILURE_WINDOW_SECONDS = 600

@@ -29,10 +29,10 @@ def test_coordinator_publishes_a_course_and_a_visitor_finds_it(browser_page, ass
     page = browser_page
 
     # The coordinator logs into the Wagtail admin and fills in every field of a new course page.
-    page.goto("/admin/login/")
-    page.fill("#id_username", coordinator.email)
+    page.goto("/admin/login/")  # leads to allauth's log-in (oskus/security/views.py)
+    page.fill("#id_login", coordinator.email)
     page.fill("#id_password", factories.PASSWORD)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("#id_password").press("Enter")
     page.wait_for_url(re.compile(r"/admin/$"))
     page.goto(f"/admin/pages/add/courses/coursepage/{catalogue.pk}/")
     page.fill("#id_title", "Perepesa: perekeskuse töötajate koolitus")
