@@ -3,6 +3,9 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 from wagtail.signals import page_published
 
+from accounts import profile_links
+from courses import schedule
+
 
 class EnrollmentConfig(AppConfig):
     name = "enrollment"
@@ -27,9 +30,6 @@ class EnrollmentConfig(AppConfig):
         """Course pages show this app's cohorts through the course schedule hook (courses/schedule.py); the
         pages that show a course, and the My trainings lists, go stale when its cohorts, sessions or
         enrollments change (cache_receivers.py)."""
-        from accounts import profile_links
-        from courses import schedule
-
         from . import cache_receivers
         from .course_schedule import EnrollmentCourseSchedule
 

@@ -238,7 +238,10 @@ def test_the_admin_listings_read_a_constant_number_of_queries(client, site_tree,
         return len(captured)
 
     add(2)
-    few = {url: queries(url) for url in (reverse("certificates_admin:index"), reverse("certificates_trainers:index"))}
+    urls = (reverse("certificates_admin:index"), reverse("certificates_trainers:index"))
+    for url in urls:
+        queries(url)  # the first request of a staff session records its start in the session (a constant)
+    few = {url: queries(url) for url in urls}
     add(8)
     for url, count in few.items():
         assert queries(url) == count, url

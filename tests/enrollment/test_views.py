@@ -273,14 +273,14 @@ def test_every_eligibility_rule_is_applied_to_the_enroll_post(site_tree, rule):
 
 def test_the_enroll_post_runs_a_fixed_small_number_of_queries(site_tree, django_assert_max_num_queries):
     """Session, user, the cohort with its rule flags, then lock the cohort and the person (one cohort per
-    course), count, two inserts and the e-mail task: the same for the first and the hundredth person,
-    whether confirmed or wait-listed."""
+    course), count, the enrollment and its history, and the e-mail recorded with its task in the same
+    transaction (the outbox): the same for the first and the hundredth person, confirmed or wait-listed."""
     cohort = factories.CohortFactory(capacity=1)
     factories.SessionFactory(cohort=cohort)
     counts = []
     for _ in range(3):
         client = logged_in(factories.UserFactory())
-        with django_assert_max_num_queries(11) as captured:  # 10 today (PostgreSQL adds BEGIN/COMMIT)
+        with django_assert_max_num_queries(12) as captured:
             response = client.post(reverse("enroll", args=[cohort.pk]), {"agree": "on"})
         assert response.status_code == 302
         counts.append(len(captured.captured_queries))
