@@ -46,7 +46,8 @@ GEN3 = [
 ]
 SPECIALISTS = ["spetsialist@oskus.ee", "opetaja@oskus.ee", "sotsiaaltootaja@oskus.ee", "politsei@oskus.ee"]
 REVOKED = "politsei@oskus.ee"
-REVOKE_REASON = "Tunnistus tühistati tööandja teate alusel: osaleja ei esitanud koolituse lõpuks nõutud juhtumianalüüsi."
+REVOKE_REASON = ("Tunnistus tühistati tööandja teate alusel: osaleja ei esitanud koolituse lõpuks nõutud "
+                 "juhtumianalüüsi.")
 FOUNDER_NOTE = "Asutajakoolitaja (kinnitatud käsitsi)"
 
 

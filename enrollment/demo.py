@@ -241,7 +241,9 @@ class _Picker:
         for user in self.pool:
             if len(chosen) == count:
                 break
-            if (only is not None and user.pk not in only) or user.pk in self.used or eligibility_problem(user=user, cohort=cohort_probe):
+            if (only is not None and user.pk not in only) or user.pk in self.used:
+                continue
+            if eligibility_problem(user=user, cohort=cohort_probe):
                 continue
             chosen.append(user)
             self.used.add(user.pk)
