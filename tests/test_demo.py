@@ -201,3 +201,21 @@ def test_the_south_east_programme_has_four_trainings_of_128_hours(demo):
     for cohort in Cohort.objects.select_related("course").prefetch_related("sessions"):
         taught = sum(s.academic_hours for s in cohort.sessions.all() if s.status != SessionStatus.CANCELLED)
         assert taught == cohort.course.academic_hours, cohort.code
+
+
+def test_nobody_is_in_two_places_at_once(demo):
+    """No trainer teaches, and no participant holding a place attends, two sessions that overlap."""
+    sessions = defaultdict(set)
+    for cohort in Cohort.objects.prefetch_related("sessions", "trainers", "enrollments"):
+        people = {t.pk for t in cohort.trainers.all()}
+        people |= {e.user_id for e in cohort.enrollments.all() if e.status in SEAT_STATUSES}
+        for session in cohort.sessions.all():
+            for person in people:
+                sessions[person].add((session.starts_at, session.ends_at, cohort.code))
+    clashes = []
+    for person, rows in sessions.items():
+        rows = sorted(rows)
+        for (_start, end, code), (next_start, _end, next_code) in zip(rows, rows[1:], strict=False):
+            if next_start < end:
+                clashes.append((User.objects.get(pk=person).email, code, next_code, _local(next_start)))
+    assert clashes == []
