@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.models import Profession, User
 from courses.pages import CoursePage
 from courses.snippets import Venue
-from enrollment.demo import cohort_build, day_starts, demo_user, marks_plan, weekday_on_or_before
+from enrollment.demo import cohort_build, day_starts, demo_user, marks_plan, venues, weekday_on_or_before
 
 from . import services
 from .models import Certificate, TrainerQualification
@@ -64,7 +64,7 @@ def _founder(user, course, *, granted_on: dt.date) -> TrainerQualification:
 
 
 def _venue(prefix: str) -> Venue | None:
-    return Venue.objects.filter(name__startswith=prefix).first()
+    return next((venue for name, venue in sorted(venues().items()) if name.startswith(prefix)), None)
 
 
 def _everyone_completes(users, days):
@@ -123,7 +123,6 @@ def load(stdout=None) -> dict:
     if revoked is not None and revoked.revoked_at is None:
         services.certificate_revoke(certificate=revoked, actor=coordinator, reason=REVOKE_REASON)
     if stdout:
-        revoked_count = Certificate.objects.exclude(revoked_at=None).count()
-        stdout.write(f"Demo certificates: {Certificate.objects.count()} ({revoked_count} revoked); "
-                     f"trainer qualifications: {TrainerQualification.objects.count()}.")
+        stdout.write(f"Certificates demo: the demo specialists' cohort {cohort.code} closed, "
+                     f"{Certificate.objects.filter(enrollment__cohort=cohort).count()} certificates (one revoked).")
     return {"cohort": cohort, "revoked": revoked}

@@ -1,9 +1,9 @@
 """Demo attendance: a finished cohort with a mix of marks and results, and a running one with a session today.
 
-Idempotent: each cohort is built once (found again by its code). Runs after enrollment.demo and is built with
-its `cohort_build`, so people enroll, are marked and the finished cohort is closed through the services: the
-outcomes follow the completion rule, and the certificates app issues the certificates when the cohort's
-transaction commits.
+Idempotent: each cohort is built once (found again by its code). Runs before enrollment.demo (which fills the
+other cohorts with whoever is free on their days) and is built with its `cohort_build`, so people enroll, are
+marked and the finished cohort is closed through the services: the outcomes follow the completion rule, and
+the certificates app issues the certificates when the cohort's transaction commits.
 """
 
 import datetime as dt
@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from accounts.models import Profession, User
 from courses.pages import CoursePage
-from courses.snippets import Venue
 
-from ..demo import A, E, L, P, X, at, cohort_build, day_starts, demo_user, weekday_on_or_before
+from ..demo import A, E, L, P, X, at, cohort_build, day_starts, demo_user, venues, weekday_on_or_before
 
 # Extra participants beside the demo specialists (all from the South-East, as both courses are for them):
 # e-mail, name, profession, organisation, municipality.
@@ -69,12 +68,13 @@ def load(stdout=None) -> dict:
     users = _participants()
     today = timezone.localdate()
     trainers = [trainer]
+    places = venues()
 
     # Five months ago in Võru, four weekly days.
     first = weekday_on_or_before(today - dt.timedelta(days=150), weekday=3)
     finished, _ = cohort_build(
         course=finished_course, code="evt-voru", place="Võru", starts=day_starts(first, 4), capacity=16,
-        coordinator=coordinator, trainers=trainers, venue=Venue.objects.filter(name__startswith="Võru").first(),
+        coordinator=coordinator, trainers=trainers, venue=places["Võru Kultuurimaja Kannel"],
         people=_rows(users, FINISHED_MARKS, 4), close=True)
 
     # Running in Põlva: two weeks ago, a week ago, today (started an hour ago, so check-in is open) and next week.
@@ -84,7 +84,7 @@ def load(stdout=None) -> dict:
               at(today + dt.timedelta(days=7), 10)]
     running, _ = cohort_build(
         course=running_course, code="nait-polva", place="Põlva", starts=starts, capacity=16,
-        coordinator=coordinator, trainers=trainers, venue=Venue.objects.filter(name__startswith="Põlva").first(),
+        coordinator=coordinator, trainers=trainers, venue=places["Põlva Kultuuri- ja Huvikeskus"],
         people=_rows(users, RUNNING_MARKS, 4))
     if stdout:
         stdout.write(f"Attendance demo: a finished cohort with results ({finished.code}) and a running one "

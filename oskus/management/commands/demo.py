@@ -28,8 +28,10 @@ class Command(BaseCommand):
         courses_demo.load(self.stdout)
         # Trainers first: the cohorts of courses that need qualified trainers are staffed through the rule.
         certificates_demo.load_trainers(self.stdout)
-        enrollment_demo.load(self.stdout)
+        # The cohorts with named people and trainers next; enrollment.demo then fills every seed course's
+        # cohorts with whoever is free on their days.
         attendance_demo.load(self.stdout)
         certificates_demo.load(self.stdout)
+        enrollment_demo.load(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
         accounts_demo.print_logins(self.stdout)
