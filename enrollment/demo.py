@@ -180,9 +180,9 @@ def cohort_build(*, course: CoursePage, code: str, place: str, starts: Sequence[
     The cohort is opened, `people` enroll in order (`enrollment_create`: confirmed, wait-listed or pending as
     the rules say), then it gets its sessions (`starts`, 6 hours each) and its real registration window, its
     trainers (`trainers_assign`: the first `staff_size` of `trainers` who teach nowhere else on those days and
-    whom the qualification rule allows), and the marks of every session that has
-    ended, given by its first trainer (the coordinator without one) at the session's end: each person's row of
-    (status, minutes missed) per session, None for present throughout. `close` closes the cohort the day after
+    whom the qualification rule allows), and the marks of every session that has ended, given by its first
+    trainer (the coordinator without one) at the session's end: each person's row of (status, minutes missed)
+    per session, None for present throughout. `close` closes the cohort the day after
     its last session (`cohort_close`); `after(cohort, enrollments)` does anything else inside the transaction.
     Returns (cohort, created).
     """
