@@ -1,30 +1,32 @@
-"""Demo certificates and trainer lineage (idempotent; called by `manage.py demo` after enrollment.demo).
+"""Demo certificates and trainer lineage in three generations (idempotent; `manage.py demo`).
 
-- Tiit Tamm and Liis Lõhmus are founding (generation 1) trainers of the county safety-network course and of the
-  Good Behavior Game; Liis's qualification expires in 60 days (an "expiring" qualification, reminder due).
-- Tiit trained three trainers in 2024 (generation 2); one of them trained three more in 2025 (generation 3).
-- Specialists completed a safety-network cohort taught by a generation-2 trainer and hold certificates; one
-  certificate is revoked.
+Everything goes through the services, with dates relative to today:
+
+- `load_trainers` (run before enrollment.demo): Tiit Tamm and Liis Lõhmus are founding (generation 1) trainers of
+  the county safety-network course and of the Good Behavior Game, granted by hand (`qualification_grant`).
+  Almost three years ago Tiit taught the safety-network trainer course; its three graduates (generation 2) got
+  certificates and, with them, their qualification when the cohort was closed. Eight months ago one of them,
+  Kaja Kuusk, taught the trainer course to three more (generation 3). Ülle Õunap has not taught since, so her
+  qualification expires within three months.
+- `load` (run last): the demo specialists completed a safety-network cohort taught by Rein Raudsepp
+  (generation 2) and hold its certificates; one certificate is revoked.
+
+Cohorts are built with enrollment.demo's `cohort_build` (enroll, mark, close), so each certificate is issued by
+the certificates app when its cohort's closing commits, and delivering a cohort renews its trainers'
+qualifications.
 """
 
 import datetime as dt
 
-from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from accounts.models import Municipality, Profession, Profile, User
+from accounts.models import Profession, User
 from courses.pages import CoursePage
-from enrollment.exceptions import TrainersRefused
-from enrollment.models import Attendance, AttendanceStatus, Cohort, CohortStatus, Enrollment, EnrollmentStatus, Session
-from enrollment.services import trainers_assign
+from courses.snippets import Venue
+from enrollment.demo import cohort_build, day_starts, demo_user, marks_plan, venues, weekday_on_or_before
 
 from . import services
 from .models import Certificate, TrainerQualification
-
-try:
-    from accounts.demo import DEMO_PASSWORD
-except ImportError:  # pragma: no cover
-    DEMO_PASSWORD = "oskus-demo-2026"
 
 BASE = "maakondlik-turvavõrgustik"
 TRAINER_COURSE = "turvavõrgustiku-koolitajate-koolitus"
@@ -44,125 +46,83 @@ GEN3 = [
 ]
 SPECIALISTS = ["spetsialist@oskus.ee", "opetaja@oskus.ee", "sotsiaaltootaja@oskus.ee", "politsei@oskus.ee"]
 REVOKED = "politsei@oskus.ee"
+REVOKE_REASON = ("Tunnistus tühistati tööandja teate alusel: osaleja ei esitanud koolituse lõpuks nõutud "
+                 "juhtumianalüüsi.")
+FOUNDER_NOTE = "Asutajakoolitaja (kinnitatud käsitsi)"
 
 
-def _user(email, name, profession, organisation, municipality) -> User:
-    user, created = User.objects.get_or_create(email=email, defaults={"full_name": name})
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    profile, _ = Profile.objects.get_or_create(user=user)
-    profile.profession = profession
-    profile.organisation = organisation
-    profile.municipality = Municipality.objects.filter(name=municipality).first()
-    profile.save()
-    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
-    return user
+def _pages() -> dict[str, CoursePage]:
+    return {p.slug: p for p in CoursePage.objects.filter(slug__in=[BASE, TRAINER_COURSE, GBG])}
 
 
-def _finished_cohort(course, code, title, trainers, start: dt.datetime, days: int = 3) -> Cohort:
-    cohort, _ = Cohort.objects.get_or_create(code=code, defaults={
-        "course": course, "title": title, "capacity": 20, "status": CohortStatus.FINISHED,
-        "registration_opens": start - dt.timedelta(days=60), "registration_closes": start - dt.timedelta(days=7)})
-    if not cohort.sessions.exists():
-        for day in range(days):
-            begins = start + dt.timedelta(days=day)
-            Session.objects.create(cohort=cohort, title=f"{day + 1}. päev", starts_at=begins,
-                                   ends_at=begins + dt.timedelta(hours=6))
-    # Through the service: the trainers must have been qualified on the cohort's dates (they were).
-    trainers_assign(cohort=cohort, trainers=trainers, actor=None)
-    return cohort
-
-
-def _staff_waiting_cohorts(founders: list[TrainerQualification]) -> int:
-    """enrollment.demo runs before any qualification exists, so it leaves the cohorts of courses that need
-    qualified trainers without trainers; the founders qualified for such a course now take them over."""
-    by_course = {q.course_id: q.user for q in founders}
-    staffed = 0
-    for cohort in (Cohort.objects.filter(course__requires_qualified_trainers=True, trainers__isnull=True,
-                                         code__regex=r"-(sugis|kaimas|tulev)$").select_related("course")):
-        founder = by_course.get(cohort.course.trainer_course.pk)
-        if founder is None:
-            continue
-        try:
-            trainers_assign(cohort=cohort, trainers=[founder], actor=None)
-        except TrainersRefused:
-            continue
-        staffed += 1
-    return staffed
-
-
-def _complete(user, cohort) -> Certificate:
-    enrollment, _ = Enrollment.objects.get_or_create(user=user, cohort=cohort,
-                                                     defaults={"status": EnrollmentStatus.COMPLETED})
-    if enrollment.status != EnrollmentStatus.COMPLETED:
-        enrollment.status = EnrollmentStatus.COMPLETED
-        enrollment.save(update_fields=["status"])
-    existing = Certificate.objects.filter(enrollment=enrollment).first()
-    if existing is not None:
-        return existing
-    for session in cohort.sessions.all():  # the attendance ledger: present at every session
-        Attendance.objects.get_or_create(enrollment=enrollment, session=session,
-                                         defaults={"status": AttendanceStatus.PRESENT, "marked_at": session.ends_at})
-    return services.certificate_issue(enrollment=enrollment)
-
-
-def _founder(user, course, *, valid_until: dt.date, granted_at: dt.date) -> TrainerQualification:
+def _founder(user, course, *, granted_on: dt.date) -> TrainerQualification:
     qualification = TrainerQualification.objects.filter(user=user, course=course).first()
     if qualification is None:
-        qualification = services.qualification_grant(user=user, course=course, granted_on=granted_at,
-                                                     note="Asutajakoolitaja (kinnitatud käsitsi)")
-    qualification.granted_at = granted_at
-    qualification.valid_until = valid_until
-    qualification.save(update_fields=["granted_at", "valid_until"])
+        qualification = services.qualification_grant(user=user, course=course, granted_on=granted_on,
+                                                      note=FOUNDER_NOTE)
     return qualification
 
 
-def load(stdout=None) -> dict:
-    pages = {p.slug: p for p in CoursePage.objects.filter(slug__in=[BASE, TRAINER_COURSE, GBG])}
-    if len(pages) < 3:
+def _venue(prefix: str) -> Venue | None:
+    return next((venue for name, venue in sorted(venues().items()) if name.startswith(prefix)), None)
+
+
+def _everyone_completes(users, days):
+    return [(user, marks_plan(index, days, fails=False)) for index, user in enumerate(users)]
+
+
+def load_trainers(stdout=None) -> dict:
+    """Generation 1 by hand; generations 2 and 3 through trainer-course cohorts that were closed."""
+    pages = _pages()
+    coordinator = User.objects.filter(email="koordinaator@oskus.ee").first()
+    tiit = User.objects.filter(email="koolitaja@oskus.ee").first()
+    liis = User.objects.filter(email="koolitaja2@oskus.ee").first()
+    if len(pages) < 3 or None in (coordinator, tiit, liis):
         if stdout:
-            stdout.write("Certificates demo skipped: the demo courses are missing (run courses.demo first).")
+            stdout.write("Trainer demo skipped: load accounts.demo and courses.demo first.")
         return {}
     base, trainer_course, gbg = pages[BASE], pages[TRAINER_COURSE], pages[GBG]
-    tz = timezone.get_current_timezone()
     today = timezone.localdate()
-    tiit = User.objects.get(email="koolitaja@oskus.ee")
-    liis = User.objects.get(email="koolitaja2@oskus.ee")
+    _founder(tiit, base, granted_on=services.add_months(today, -40))
+    _founder(liis, gbg, granted_on=services.add_months(today, -30))
 
-    # Generation 1: founders, granted by hand.
-    founders = [_founder(tiit, base, granted_at=dt.date(2023, 9, 1), valid_until=today + dt.timedelta(days=700)),
-                _founder(liis, gbg, granted_at=dt.date(2023, 3, 1), valid_until=today + dt.timedelta(days=60))]
-    _staff_waiting_cohorts(founders)
+    gen2 = [demo_user(*row) for row in GEN2]
+    days = int(trainer_course.academic_hours) // 8
+    first = weekday_on_or_before(services.add_months(today, -34))
+    cohort_build(course=trainer_course, code="tvk-tartu", place="Tartu", starts=day_starts(first, days),
+                 capacity=12, coordinator=coordinator, trainers=[tiit], venue=_venue("Tartu"),
+                 people=_everyone_completes(gen2, days), close=True)
 
-    # Generation 2: Tiit's trainer-course cohort in 2024.
-    gen2_users = [_user(*row) for row in GEN2]
-    cohort_2024 = _finished_cohort(trainer_course, "demo-tvk-2024-tartu", "Tartu, kevad 2024", [tiit],
-                                   dt.datetime(2024, 4, 9, 10, 0, tzinfo=tz), days=4)
-    for user in gen2_users:
-        _complete(user, cohort_2024)
-
-    # Generation 3: Kaja Kuusk (generation 2) teaches the trainer course in 2025.
-    gen3_users = [_user(*row) for row in GEN3]
-    cohort_2025 = _finished_cohort(trainer_course, "demo-tvk-2025-voru", "Võru, sügis 2025", [gen2_users[0]],
-                                   dt.datetime(2025, 10, 7, 10, 0, tzinfo=tz), days=4)
-    for user in gen3_users:
-        _complete(user, cohort_2025)
-
-    # Specialists complete the base course taught by generation-2 trainers; one certificate is revoked.
-    base_cohort = _finished_cohort(base, "demo-mtv-2025-parnu", "Pärnu, 2025", gen2_users[1:],
-                                   dt.datetime(2025, 11, 4, 10, 0, tzinfo=tz))
-    certificates = []
-    for email in SPECIALISTS:
-        user = User.objects.filter(email=email).first()
-        if user is not None:
-            certificates.append(_complete(user, base_cohort))
-    coordinator = User.objects.filter(email="koordinaator@oskus.ee").first()
-    revoked = next((c for c in certificates if c.user.email == REVOKED), None)
-    if revoked is not None and revoked.revoked_at is None and coordinator is not None:
-        services.certificate_revoke(certificate=revoked, actor=coordinator,
-                                    reason="Osalemine viimasel koolituspäeval ei leidnud kinnitust.")
+    gen3 = [demo_user(*row) for row in GEN3]
+    first = weekday_on_or_before(services.add_months(today, -8))
+    cohort_build(course=trainer_course, code="tvk-voru", place="Võru", starts=day_starts(first, days),
+                 capacity=12, coordinator=coordinator, trainers=[gen2[0]], venue=_venue("Võru"),
+                 people=_everyone_completes(gen3, days), close=True)
     if stdout:
-        stdout.write(f"Demo certificates: {Certificate.objects.count()} (one revoked); trainer qualifications: "
-                     f"{TrainerQualification.objects.count()} in three generations; Liis Lõhmus's expires in 60 days.")
-    return {"certificates": certificates, "generation_2": gen2_users, "generation_3": gen3_users}
+        stdout.write(f"Trainer qualifications: {TrainerQualification.objects.count()} in three generations.")
+    return {"generation_2": gen2, "generation_3": gen3}
+
+
+def load(stdout=None) -> dict:
+    """The specialists' safety-network cohort, taught by a generation-2 trainer; one certificate revoked."""
+    pages = _pages()
+    coordinator = User.objects.filter(email="koordinaator@oskus.ee").first()
+    rein = User.objects.filter(email=GEN2[1][0]).first()
+    if len(pages) < 3 or coordinator is None or rein is None:
+        if stdout:
+            stdout.write("Certificates demo skipped: run load_trainers first.")
+        return {}
+    base = pages[BASE]
+    days = int(base.academic_hours) // 8
+    specialists = list(User.objects.filter(email__in=SPECIALISTS).order_by("email"))
+    first = weekday_on_or_before(timezone.localdate() - dt.timedelta(days=120), weekday=2)
+    cohort, _ = cohort_build(course=base, code="mtv-parnu", place="Pärnu", starts=day_starts(first, days),
+                             capacity=16, coordinator=coordinator, trainers=[rein], venue=_venue("Pärnu"),
+                             people=_everyone_completes(specialists, days), close=True)
+    revoked = Certificate.objects.filter(enrollment__cohort=cohort, user__email=REVOKED).first()
+    if revoked is not None and revoked.revoked_at is None:
+        services.certificate_revoke(certificate=revoked, actor=coordinator, reason=REVOKE_REASON)
+    if stdout:
+        stdout.write(f"Certificates demo: the demo specialists' cohort {cohort.code} closed, "
+                     f"{Certificate.objects.filter(enrollment__cohort=cohort).count()} certificates (one revoked).")
+    return {"cohort": cohort, "revoked": revoked}

@@ -1,5 +1,6 @@
 """Demo page tree and the seed programmes, written as Python data (idempotent)."""
 
+import json
 from decimal import Decimal
 
 from django.utils.html import escape
@@ -245,17 +246,39 @@ def _tree():
     return home, index
 
 
+def _without_ids(value):
+    """Page data as JSON-like values without the block ids a StreamField hands out anew on every save."""
+    if isinstance(value, str) and value.startswith("[{"):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return value
+    if isinstance(value, dict):
+        return {key: _without_ids(item) for key, item in value.items() if key != "id"}
+    if isinstance(value, list):
+        return [_without_ids(item) for item in value]
+    return value
+
+
+def _content(page) -> dict:
+    return _without_ids(json.loads(json.dumps(page.serializable_data(), default=str)))
+
+
 def _upsert(index, model, slug, fields, m2m=None):
+    """Create the page, or refresh it; a new revision is published only when the seed content changed."""
     page = model.objects.filter(slug=slug).first()
+    before = None
     if page is None:
         page = model(slug=slug, **fields)
         index.add_child(instance=page)
     else:
+        before = _content(page)
         for key, value in fields.items():
             setattr(page, key, value)
     for key, values in (m2m or {}).items():
         getattr(page, key).set(values)
-    page.save_revision().publish()
+    if before is None or page.has_unpublished_changes or _content(page) != before:
+        page.save_revision().publish()
     return model.objects.get(pk=page.pk)
 
 
@@ -265,7 +288,8 @@ def load(stdout=None) -> dict[str, object]:
     pages = {}
     for slug, title, summary, summary_en, hours, topics, groups, provider, counties, extra in COURSES:
         fields = {
-            "title": title, "summary": summary, "summary_en": summary_en, "academic_hours": Decimal(hours),
+            "title": title, "summary": summary, "summary_en": summary_en,
+            "academic_hours": Decimal(hours).quantize(Decimal("0.1")),
             "provider": Provider.objects.get(name=provider), "funding": ESF_FUNDING,
             "funding_share": ESF_SHARE, "requires_qualified_trainers": extra.get("requires_qualified_trainers", False),
             **_details(slug, title, hours),
@@ -277,9 +301,10 @@ def load(stdout=None) -> dict[str, object]:
     for slug, *_rest, extra in COURSES:
         if "qualifies" in extra:
             page = pages[slug]
-            page.qualifies_for = pages[extra["qualifies"]]
-            page.trainer_qualification_course = pages[extra["trainer_course"]]
-            page.save_revision().publish()
+            wanted = (pages[extra["qualifies"]].pk, pages[extra["trainer_course"]].pk)
+            if (page.qualifies_for_id, page.trainer_qualification_course_id) != wanted:
+                page.qualifies_for_id, page.trainer_qualification_course_id = wanted
+                page.save_revision().publish()
     data = SOUTH_EAST_PROGRAMME
     programme = _upsert(index, ProgrammePage, data["slug"], {
         "title": data["title"], "summary": data["summary"], "summary_en": data["summary_en"],
@@ -288,12 +313,16 @@ def load(stdout=None) -> dict[str, object]:
                  "Neid toetavad infoseminarid, individuaalne ja grupinõustamine, kaks õppereisi ning "
                  "teenusedisaini etapp, kus iga omavalitsus kavandab oma uue teenuse.</p>",
     }, {"eligible_counties": County.objects.filter(name__in=SOUTH_EAST)})
-    programme.parts.all().delete()
-    for order, (kind, course_slug, title, hours, counts) in enumerate(data["parts"]):
-        ProgrammePart.objects.create(page=programme, sort_order=order, kind=kind,
-                                     course=pages.get(course_slug) if course_slug else None, title=title,
-                                     academic_hours=hours, counts_towards_total=counts)
-    programme.save_revision().publish()
+    wanted = [(kind, pages[course_slug].pk if course_slug else None, title, hours, counts)
+              for kind, course_slug, title, hours, counts in data["parts"]]
+    stored = [(p.kind, p.course_id, p.title, p.academic_hours, p.counts_towards_total)
+              for p in programme.parts.order_by("sort_order", "pk")]
+    if stored != wanted:
+        programme.parts.all().delete()
+        for order, (kind, course_id, title, hours, counts) in enumerate(wanted):
+            ProgrammePart.objects.create(page=programme, sort_order=order, kind=kind, course_id=course_id,
+                                         title=title, academic_hours=hours, counts_towards_total=counts)
+        programme.save_revision().publish()
     pages[data["slug"]] = programme
     ensure_coordinator_page_permissions()
     if stdout:

@@ -1,45 +1,40 @@
-"""Demo attendance: a finished cohort with marks and results, and a running one half-way through.
+"""Demo attendance: a finished cohort with a mix of marks and results, and a running one with a session today.
 
-Idempotent: each cohort is built once (found again by its code). Call after accounts.demo and courses.demo (and
-after enrollment.demo when it exists). Uses the services, so history rows and completion are real; closing the
-finished cohort sends `enrollment_completed`, so the certificates app issues its certificates on commit.
+Idempotent: each cohort is built once (found again by its code). Runs before enrollment.demo (which fills the
+other cohorts with whoever is free on their days) and is built with its `cohort_build`, so people enroll, are
+marked and the finished cohort is closed through the services: the outcomes follow the completion rule, and
+the certificates app issues the certificates when the cohort's transaction commits.
 """
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from accounts.models import Municipality, Profession, Profile, User
+from accounts.models import Profession, User
 from courses.pages import CoursePage
 
-from ..models import Cohort, CohortStatus, Enrollment, EnrollmentEvent, EnrollmentStatus, Session
-from .services import Mark, attendance_mark, cohort_close
+from ..demo import A, E, L, P, X, at, cohort_build, day_starts, demo_user, venues, weekday_on_or_before
 
-TALLINN = ZoneInfo("Europe/Tallinn")
-DEMO_PASSWORD = "oskus-demo-2026"  # the same as accounts.demo
-
-# Extra participants beside the demo specialists: e-mail, name, profession, organisation, municipality.
+# Extra participants beside the demo specialists (all from the South-East, as both courses are for them):
+# e-mail, name, profession, organisation, municipality.
 EXTRA_PARTICIPANTS = [
     ("kaie.kivi@example.ee", "Kaie Kivi", Profession.SOCIAL_WORKER, "Antsla Vallavalitsus", "Antsla vald"),
     ("rein.raud@example.ee", "Rein Raud", Profession.SOCIAL_WORKER, "Setomaa Vallavalitsus", "Setomaa vald"),
     ("helen.hein@example.ee", "Helen Hein", Profession.CHILD_PROTECTION, "Räpina Vallavalitsus", "Räpina vald"),
     ("toomas.tali@example.ee", "Toomas Tali", Profession.SOCIAL_WORKER, "Valga Vallavalitsus", "Valga vald"),
 ]
-SPECIALISTS = ["spetsialist@oskus.ee", "sotsiaaltootaja@oskus.ee", "opetaja@oskus.ee", "politsei@oskus.ee"]
+SPECIALISTS = ["spetsialist@oskus.ee", "sotsiaaltootaja@oskus.ee"]
 
-P, L, E, X, A = "present", "late", "left_early", "excused", "absent"
-# Four 6-hour days (8 academic hours each, 32 in all); the last day is mandatory. (status, minutes missed)
+# Four 6-hour days (8 academic hours each, 32 in all); the first day is mandatory. (status, minutes missed)
 FINISHED_MARKS = {
     "spetsialist@oskus.ee": [(P, 0), (P, 0), (P, 0), (P, 0)],
     "sotsiaaltootaja@oskus.ee": [(P, 0), (L, 30), (P, 0), (P, 0)],
-    "opetaja@oskus.ee": [(P, 0), (X, 0), (A, 0), (P, 0)],
-    "politsei@oskus.ee": [(P, 0), (P, 0), (E, 90), (P, 0)],
-    "kaie.kivi@example.ee": [(P, 0), (P, 0), (P, 0), (X, 0)],
-    "rein.raud@example.ee": [(P, 0), (P, 0), (A, 0), (P, 0)],
-    "helen.hein@example.ee": [(L, 15), (P, 0), (P, 0), (P, 0)],
+    "kaie.kivi@example.ee": [(P, 0), (X, 0), (P, 0), (P, 0)],  # 75 %: not completed
+    "rein.raud@example.ee": [(A, 0), (P, 0), (P, 0), (P, 0)],  # missed the mandatory day: not completed
+    "helen.hein@example.ee": [(L, 15), (P, 0), (P, 0), (E, 90)],
     "toomas.tali@example.ee": [(P, 0), (P, 0), (P, 0), (P, 0)],
 }
+# The first two days are marked; the third is today (the trainer marks it, or people check in).
 RUNNING_MARKS = {
     "spetsialist@oskus.ee": [(P, 0), (P, 0)],
     "sotsiaaltootaja@oskus.ee": [(P, 0), (A, 0)],
@@ -49,65 +44,15 @@ RUNNING_MARKS = {
 }
 
 
-def _participants():
+def _participants() -> dict[str, User]:
     users = {u.email: u for u in User.objects.filter(email__in=SPECIALISTS)}
-    for email, name, profession, organisation, municipality in EXTRA_PARTICIPANTS:
-        user, created = User.objects.get_or_create(email=email, defaults={"full_name": name})
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-        profile, _ = Profile.objects.get_or_create(user=user)
-        profile.profession, profile.organisation = profession, organisation
-        profile.municipality = Municipality.objects.filter(name=municipality).first()
-        profile.save()
-        users[email] = user
+    for row in EXTRA_PARTICIPANTS:
+        users[row[0]] = demo_user(*row)
     return users
 
 
-def _day(days: int, hour: int) -> dt.datetime:
-    local = timezone.localtime().astimezone(TALLINN) + dt.timedelta(days=days)
-    return local.replace(hour=hour, minute=0, second=0, microsecond=0)
-
-
-def _cohort(code, course, title, trainer, starts_days, status, today_session=False):
-    cohort = Cohort.objects.filter(code=code).first()
-    if cohort is not None:
-        return cohort, False
-    cohort = Cohort.objects.create(course=course, code=code, title=title, capacity=16, status=status,
-                                   registration_opens=_day(starts_days - 60, 9),
-                                   registration_closes=_day(starts_days - 3, 23))
-    if trainer:
-        cohort.trainers.add(trainer)
-    for index, days in enumerate(range(starts_days, starts_days + 28, 7)):
-        if today_session and index == 2:
-            now = timezone.now().astimezone(TALLINN).replace(minute=0, second=0, microsecond=0)
-            starts = now - dt.timedelta(hours=1)
-        else:
-            starts = _day(days, 10)
-        Session.objects.create(cohort=cohort, title=f"{index + 1}. päev", starts_at=starts,
-                               ends_at=starts + dt.timedelta(hours=6), mandatory=index == 3)
-    return cohort, True
-
-
-def _enroll(cohort, users):
-    enrollments = {}
-    for email, user in users.items():
-        enrollment = Enrollment.objects.filter(cohort=cohort, user=user).first()
-        if enrollment is None:
-            enrollment = Enrollment.objects.create(cohort=cohort, user=user, status=EnrollmentStatus.CONFIRMED)
-            EnrollmentEvent.objects.create(enrollment=enrollment, from_status="", to_status=enrollment.status,
-                                           reason="Demo")
-        enrollments[email] = enrollment
-    return enrollments
-
-
-def _mark(cohort, enrollments, plan, actor):
-    sessions = list(cohort.sessions.order_by("starts_at"))
-    for index, session in enumerate(sessions):
-        marks = [Mark(enrollment_id=enrollments[email].pk, status=row[index][0], minutes_missed=row[index][1])
-                 for email, row in plan.items() if index < len(row)]
-        if marks:
-            attendance_mark(session=session, marks=marks, actor=actor, reason="Allkirjaleht (demo)")
+def _rows(users, plan, days):
+    return [(users[email], marks + [(P, 0)] * (days - len(marks))) for email, marks in plan.items() if email in users]
 
 
 def load(stdout=None) -> dict:
@@ -116,28 +61,32 @@ def load(stdout=None) -> dict:
     trainer = User.objects.filter(email="koolitaja@oskus.ee").first()
     finished_course = CoursePage.objects.filter(slug="eakate-vaimne-tervis").first()
     running_course = CoursePage.objects.filter(slug="nutikad-abivahendid-ja-it").first()
-    if not (coordinator and finished_course and running_course):
+    if not (coordinator and trainer and finished_course and running_course):
         if stdout:
             stdout.write("Attendance demo skipped: load accounts.demo and courses.demo first.")
         return {}
     users = _participants()
-    result = {}
+    today = timezone.localdate()
+    trainers = [trainer]
+    places = venues()
 
-    finished, created = _cohort("evt-2025-voru", finished_course, "Võru, sügis 2025", trainer, -70,
-                                CohortStatus.RUNNING)
-    if created:
-        enrollments = _enroll(finished, {e: users[e] for e in FINISHED_MARKS if e in users})
-        _mark(finished, enrollments, {e: m for e, m in FINISHED_MARKS.items() if e in enrollments}, coordinator)
-        cohort_close(cohort=finished, actor=coordinator)
-    result[finished.code] = finished
+    # Five months ago in Võru, four weekly days.
+    first = weekday_on_or_before(today - dt.timedelta(days=150), weekday=3)
+    finished, _ = cohort_build(
+        course=finished_course, code="evt-voru", place="Võru", starts=day_starts(first, 4), capacity=16,
+        coordinator=coordinator, trainers=trainers, venue=places["Võru Kultuurimaja Kannel"],
+        people=_rows(users, FINISHED_MARKS, 4), close=True)
 
-    running, created = _cohort("nait-2026-polva", running_course, "Põlva, kevad 2026", trainer, -14,
-                               CohortStatus.RUNNING, today_session=True)
-    if created:
-        enrollments = _enroll(running, {e: users[e] for e in RUNNING_MARKS if e in users})
-        _mark(running, enrollments, {e: m for e, m in RUNNING_MARKS.items() if e in enrollments}, coordinator)
-    result[running.code] = running
+    # Running in Põlva: two weeks ago, a week ago, today (started an hour ago, so check-in is open) and next week.
+    now = timezone.localtime()
+    today_start = now.replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
+    starts = [at(today - dt.timedelta(days=14), 10), at(today - dt.timedelta(days=7), 10), today_start,
+              at(today + dt.timedelta(days=7), 10)]
+    running, _ = cohort_build(
+        course=running_course, code="nait-polva", place="Põlva", starts=starts, capacity=16,
+        coordinator=coordinator, trainers=trainers, venue=places["Põlva Kultuuri- ja Huvikeskus"],
+        people=_rows(users, RUNNING_MARKS, 4))
     if stdout:
-        stdout.write("Attendance demo: a finished cohort with results (evt-2025-voru) and a running one "
-                     "(nait-2026-polva, a session today).")
-    return result
+        stdout.write(f"Attendance demo: a finished cohort with results ({finished.code}) and a running one "
+                     f"({running.code}, a session today).")
+    return {finished.code: finished, running.code: running}
