@@ -1,8 +1,11 @@
-"""Admin parts that join several apps: the message log (oskus.message_log)."""
+"""Admin parts that join several apps: the message log (oskus.message_log) and its dashboard panel."""
 
+from django.urls import reverse
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 
+from accounts.roles import is_coordinator
 from outbox.models import Message
 
 from .message_log import CoordinatorsOnly, MessageViewSet
@@ -13,3 +16,26 @@ register_permission_policy(Message, CoordinatorsOnly(Message))
 @hooks.register("register_admin_viewset")
 def register_message_log():
     return MessageViewSet()
+
+
+class FailedEmailsPanel(Component):
+    """On the coordinators' admin home: how many e-mails failed for good, with the way to send them again."""
+
+    name = "failed_emails"
+    order = 50
+    template_name = "oskus/dashboard/failed_emails.html"
+
+    def __init__(self, count: int):
+        self.count = count
+
+    def get_context_data(self, parent_context=None):
+        return {"count": self.count, "url": f"{reverse('outbox_messages:index')}?state={Message.State.FAILED}"}
+
+
+@hooks.register("construct_homepage_panels")
+def add_failed_emails_panel(request, panels):
+    if not is_coordinator(request.user):
+        return
+    failed = Message.objects.filter(state=Message.State.FAILED).count()
+    if failed:
+        panels.append(FailedEmailsPanel(failed))

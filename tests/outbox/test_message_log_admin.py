@@ -95,3 +95,21 @@ def test_an_account_email_already_sent_cannot_be_sent_again(client, coordinator,
     response = client.post(reverse("outbox_messages:send_again", args=[account.pk]), follow=True)
     assert "cannot be sent again" in response.content.decode() or "ei saa" in response.content.decode()
     assert not Message.objects.filter(resent_from=account).exists()
+
+
+def test_the_admin_dashboard_counts_failed_emails_for_coordinators_with_a_link(client, coordinator, log):
+    client.force_login(coordinator)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert 'data-panel="failed-emails"' in html
+    assert "1 e-kiri jäi saatmata" in html
+    assert f'{reverse(INDEX)}?state=failed' in html
+
+
+def test_the_failed_emails_panel_is_shown_to_nobody_else_and_not_when_nothing_failed(client, coordinator, log):
+    admin_only = factories.UserFactory()
+    admin_only.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(admin_only)
+    assert 'data-panel="failed-emails"' not in client.get(reverse("wagtailadmin_home")).content.decode()
+    Message.objects.filter(state=Message.State.FAILED).update(state=Message.State.SENT)
+    client.force_login(coordinator)
+    assert 'data-panel="failed-emails"' not in client.get(reverse("wagtailadmin_home")).content.decode()
