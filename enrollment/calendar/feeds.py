@@ -2,8 +2,8 @@
 
 Every feed answers GET and HEAD (same status and headers, no body) and conditional requests; a changed
 feed is built once and cached under its ETag. The public downloads' ETag is a hash of exactly the data in
-the file. The personal feed's ETag comes from `personal_feed_validator`: one query (after the token's)
-decides between a 304 and the cached body, and only a changed feed is built.
+the file. The personal feed's ETag comes from `personal_feed_validator`: one query finds the token's owner
+and decides between a 304 and the cached body, and only a changed feed is built.
 """
 
 import datetime as dt
@@ -69,19 +69,20 @@ def _conditional(request, etag: str, last_modified, build, *, cache_control: str
 @require_safe
 def personal_feed_view(request, token: str):
     """The personal feed: no log-in; the token is the only key. Unknown or revoked token: 404, no data."""
-    profile = feed_owner(token=token)
-    if profile is None:
+    state = personal_feed_validator(token=token)  # the one query of an unchanged feed's 304
+    if state is None:
         raise Http404
-    user = profile.user
-    etag, last_modified = personal_feed_validator(user=user)
     name = _("Oskus: my trainings")
 
     def build() -> bytes:
-        feed = personal_feed(user=user)
+        profile = feed_owner(token=token)
+        if profile is None:  # revoked or disabled a moment ago
+            raise Http404
+        feed = personal_feed(user=profile.user)
         return ics.personal_calendar(entries=feed.entries, offers=feed.offers, name=name)
 
     return _conditional(
-        request, etag, max(last_modified, _first_seen(etag)), build,
+        request, state.etag, max(state.last_modified, _first_seen(state.etag)), build,
         cache_control="private, no-cache",  # revalidate every time: a revoked address must stop at once
     )
 

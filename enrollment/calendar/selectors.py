@@ -10,9 +10,10 @@ The personal feed holds:
 - sessions that ended more than a year ago are left out.
 
 `personal_feed` runs 3 queries (enrollments, sessions, their cohorts with course pages) plus the Wagtail
-site root paths when they are not cached; `feed_owner` one more. `personal_feed_validator` answers "has
-anything the feed could show changed?" in ONE query without building the feed: the view answers a
-conditional GET with 304 from it, and its value is the feed's ETag and the key of the cached body.
+site root paths when they are not cached; `feed_owner` one more. `personal_feed_validator` finds the token's
+owner and answers "has anything the feed could show changed?" in ONE query without building the feed: the
+view answers a conditional GET with 304 from it, and its value is the feed's ETag and the key of the cached
+body.
 """
 
 import datetime as dt
@@ -173,6 +174,8 @@ def _validator_sql() -> str:
     `sessions_sequence_bump`); venues and course pages have no stamp, so the shown fields themselves are.
     """
     tables = {
+        "profile": Profile._meta.db_table,
+        "user": Profile._meta.get_field("user").related_model._meta.db_table,
         "enrollment": Enrollment._meta.db_table,
         "trainers": Cohort.trainers.through._meta.db_table,
         "cohort": Cohort._meta.db_table,
@@ -182,13 +185,15 @@ def _validator_sql() -> str:
     }
     # Only table names from the models' metadata are formatted in; the values are query parameters.
     return """
-        WITH e AS (SELECT id, cohort_id, status, updated_at FROM {enrollment} WHERE user_id = %(user)s),
-        t AS (SELECT cohort_id FROM {trainers} WHERE user_id = %(user)s),
+        WITH o AS (SELECT p.user_id FROM {profile} p JOIN {user} u ON u.id = p.user_id
+                   WHERE p.calendar_token = %(token)s AND u.is_active),
+        e AS (SELECT id, cohort_id, status, updated_at FROM {enrollment} WHERE user_id IN (SELECT user_id FROM o)),
+        t AS (SELECT cohort_id FROM {trainers} WHERE user_id IN (SELECT user_id FROM o)),
         c AS (SELECT id, course_id, updated_at FROM {cohort}
               WHERE id IN (SELECT cohort_id FROM e UNION SELECT cohort_id FROM t)),
         s AS (SELECT id, venue_id, updated_at FROM {session}
               WHERE cohort_id IN (SELECT id FROM c) AND ends_at >= %(since)s)
-        SELECT concat_ws('|',
+        SELECT (SELECT user_id FROM o), concat_ws('|',
             (SELECT md5(string_agg(ROW(id, cohort_id, status, updated_at)::text, ';' ORDER BY id)) FROM e),
             (SELECT md5(string_agg(cohort_id::text, ';' ORDER BY cohort_id)) FROM t),
             (SELECT md5(string_agg(ROW(id, course_id, updated_at)::text, ';' ORDER BY id)) FROM c),
@@ -201,20 +206,33 @@ def _validator_sql() -> str:
     """.format(**tables)  # noqa: S608
 
 
-def personal_feed_validator(*, user, now: dt.datetime | None = None) -> tuple[str, dt.datetime]:
-    """The personal feed's ETag and Last-Modified in one query, without building the feed.
+@dataclass(frozen=True)
+class FeedValidator:
+    user_id: int
+    etag: str
+    last_modified: dt.datetime
 
-    Guaranteed: whenever the feed's content changes (a session's time, place, link, title or status; a
-    venue's name, address or map link; a cohort's title, code or status; a course page's title or address; an
-    enrollment made, changed or cancelled; teaching added or removed; the day's cut-offs; the language or
-    the output format), the ETag changes. Last-Modified is the latest change stamp among those rows (midnight
-    at least); it cannot see venue or page edits, which the ETag does (the view covers that, see feeds.py).
+
+def personal_feed_validator(*, token: str, now: dt.datetime | None = None) -> FeedValidator | None:
+    """The owner, ETag and Last-Modified of the live feed `token` opens, in one query, without building it.
+
+    None exactly when `feed_owner` gives None (unknown or revoked token, disabled account). Guaranteed:
+    whenever the feed's content changes (a session's time, place, link, title or status; a venue's name,
+    address or map link; a cohort's title, code or status; a course page's title or address; an enrollment
+    made, changed or cancelled; teaching added or removed; the day's cut-offs; the language or the output
+    format), the ETag changes. Last-Modified is the latest change stamp among those rows (midnight at
+    least); it cannot see venue or page edits, which the ETag does (the view covers that, see feeds.py).
     """
+    if not token_is_live(token):
+        return None
     today = _day_start(now or timezone.now())
     with connection.cursor() as cursor:
-        cursor.execute(_validator_sql(), {"user": user.pk, "since": today - HISTORY_KEPT})
-        digest, latest = cursor.fetchone()
-    return _fingerprint(["validator", user.pk, today, digest]), max(filter(None, [today, latest]))
+        cursor.execute(_validator_sql(), {"token": token, "since": today - HISTORY_KEPT})
+        user_id, digest, latest = cursor.fetchone()
+    if user_id is None:
+        return None
+    return FeedValidator(user_id=user_id, etag=_fingerprint(["validator", user_id, today, digest]),
+                         last_modified=max(filter(None, [today, latest])))
 
 
 def public_cohort(*, code: str) -> Cohort | None:

@@ -42,7 +42,7 @@ def test_unchanged_feed_answers_304_from_at_most_two_queries_without_building(
     first = client.get(feed["url"])
     assert first.status_code == 200 and b"BEGIN:VEVENT" in first.content
     _no_build(monkeypatch)
-    with django_assert_max_num_queries(2):  # the token's profile, the validator
+    with django_assert_max_num_queries(2):  # the token's owner and the validator (one statement today)
         again = client.get(feed["url"], HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304 and again.content == b""
     assert again["ETag"] == first["ETag"]
@@ -54,10 +54,17 @@ def test_unchanged_feed_answers_304_from_at_most_two_queries_without_building(
     assert head.status_code == 304
 
 
-def test_validator_is_one_query(feed, django_assert_num_queries):
+def test_validator_is_one_query_and_opens_only_what_feed_owner_opens(feed, django_assert_num_queries):
+    token = feed["user"].profile.calendar_token
     with django_assert_num_queries(1):
-        etag, last_modified = calendar_selectors.personal_feed_validator(user=feed["user"])
-    assert etag and last_modified <= timezone.now()
+        state = calendar_selectors.personal_feed_validator(token=token)
+    assert state.user_id == feed["user"].pk and state.etag and state.last_modified <= timezone.now()
+    assert calendar_selectors.personal_feed_validator(token="x" * 43) is None
+    assert calendar_selectors.personal_feed_validator(token="") is None
+    feed["user"].is_active = False
+    feed["user"].save()
+    assert calendar_selectors.feed_owner(token=token) is None
+    assert calendar_selectors.personal_feed_validator(token=token) is None
 
 
 def test_changes_outside_the_feed_keep_the_304(client, feed, trainer):
