@@ -17,6 +17,7 @@ body.
 """
 
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
@@ -164,6 +165,7 @@ def personal_feed(*, user, now: dt.datetime | None = None) -> PersonalFeed:
     return feed
 
 
+@functools.cache
 def _validator_sql() -> str:
     """One statement: a digest of every row the personal feed reads, and the latest change time among them.
 
@@ -187,22 +189,22 @@ def _validator_sql() -> str:
     return """
         WITH o AS (SELECT p.user_id FROM {profile} p JOIN {user} u ON u.id = p.user_id
                    WHERE p.calendar_token = %(token)s AND u.is_active),
-        e AS (SELECT id, cohort_id, status, updated_at FROM {enrollment} WHERE user_id IN (SELECT user_id FROM o)),
-        t AS (SELECT cohort_id FROM {trainers} WHERE user_id IN (SELECT user_id FROM o)),
+        e AS (SELECT id, cohort_id, status, updated_at FROM {enrollment} WHERE user_id = (SELECT user_id FROM o)),
+        t AS (SELECT cohort_id FROM {trainers} WHERE user_id = (SELECT user_id FROM o)),
         c AS (SELECT id, course_id, updated_at FROM {cohort}
               WHERE id IN (SELECT cohort_id FROM e UNION SELECT cohort_id FROM t)),
         s AS (SELECT id, venue_id, updated_at FROM {session}
-              WHERE cohort_id IN (SELECT id FROM c) AND ends_at >= %(since)s)
-        SELECT (SELECT user_id FROM o), concat_ws('|',
-            (SELECT md5(string_agg(ROW(id, cohort_id, status, updated_at)::text, ';' ORDER BY id)) FROM e),
-            (SELECT md5(string_agg(cohort_id::text, ';' ORDER BY cohort_id)) FROM t),
-            (SELECT md5(string_agg(ROW(id, course_id, updated_at)::text, ';' ORDER BY id)) FROM c),
-            (SELECT md5(string_agg(ROW(id, venue_id, updated_at)::text, ';' ORDER BY id)) FROM s),
-            (SELECT md5(string_agg(ROW(v.id, v.name, v.address, v.map_url)::text, ';' ORDER BY v.id))
-             FROM {venue} v WHERE v.id IN (SELECT venue_id FROM s)),
-            (SELECT md5(string_agg(ROW(p.id, p.title, p.url_path, p.live)::text, ';' ORDER BY p.id))
-             FROM {page} p WHERE p.id IN (SELECT course_id FROM c))),
-          GREATEST((SELECT max(updated_at) FROM e), (SELECT max(updated_at) FROM c), (SELECT max(updated_at) FROM s))
+              WHERE cohort_id IN (SELECT id FROM c) AND ends_at >= %(since)s),
+        x AS (
+            SELECT ROW('e', id, cohort_id, status, updated_at)::text AS r, updated_at AS at FROM e
+            UNION ALL SELECT ROW('t', cohort_id)::text, NULL FROM t
+            UNION ALL SELECT ROW('c', id, course_id, updated_at)::text, updated_at FROM c
+            UNION ALL SELECT ROW('s', id, venue_id, updated_at)::text, updated_at FROM s
+            UNION ALL SELECT ROW('v', v.id, v.name, v.address, v.map_url)::text, NULL
+                      FROM {venue} v WHERE v.id IN (SELECT venue_id FROM s)
+            UNION ALL SELECT ROW('p', p.id, p.title, p.url_path, p.live)::text, NULL
+                      FROM {page} p WHERE p.id IN (SELECT course_id FROM c))
+        SELECT (SELECT user_id FROM o), md5(string_agg(r, ';' ORDER BY r)), max(at) FROM x
     """.format(**tables)  # noqa: S608
 
 
