@@ -159,9 +159,19 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
     raise RuntimeError(f"nothing listens on port {port}")
 
 
-def start_gunicorn(env: dict, workers: int = 2) -> tuple[subprocess.Popen, str]:
+# The project's gunicorn worker settings; the minimal application is served with exactly the same ones.
+GUNICORN_WORKERS = 2
+
+
+def minimal_env(env: dict) -> dict:
+    """Environment of the minimal Django application (bench/minimal_settings.py): no database, no Redis."""
+    return {**env, "DJANGO_SETTINGS_MODULE": "bench.minimal_settings"}
+
+
+def start_gunicorn(env: dict, workers: int = GUNICORN_WORKERS, app: str = "oskus.wsgi") -> tuple[subprocess.Popen, str]:
+    """gunicorn (sync workers) for `app` on a free loopback port; the project's by default."""
     port = free_port()
-    proc = subprocess.Popen([GUNICORN, "oskus.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+    proc = subprocess.Popen([GUNICORN, app, "-w", str(workers), "-b", f"127.0.0.1:{port}",
                              "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
                              "--log-level", "warning"], env=env, cwd=ROOT)
     wait_for_port(port)

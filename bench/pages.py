@@ -1,10 +1,13 @@
-"""Benchmark: anonymous catalogue, course and programme pages against a bare Django view.
+"""Benchmark: the project's pages against a minimal Django application and against the project's bare view.
 
 gunicorn (2 workers) on loopback with production settings (bench/settings.py adds only a bare view),
 PostgreSQL (database `oskus_bench`, dropped and recreated), Redis as the shared cache, demo data scaled
-to 500 courses and 2,000 cohorts (bench/loader.py), wrk as the load generator. One line per page:
+to 500 courses and 2,000 cohorts (bench/loader.py), wrk as the load generator. The yardstick is a minimal
+Django application (bench/minimal_settings.py: SecurityMiddleware and CommonMiddleware, one view returning
+"ok", no database) in its own gunicorn with the same worker settings; it and the project's `/bench/bare/` are
+measured again right before every page. One line per page:
 
-    page=<name> rps=… p50_ms=… p99_ms=… ratio_to_bare=…
+    page=<name> rps=… p50_ms=… p99_ms=… ratio_to_django=… ratio_to_bare=…
 
 Add pages by appending `PageSpec`s to PAGES (name, URL factory, optional log-in cookie factory, method, body).
 Usage: `.venv/bin/python bench/pages.py [--duration 10] [--only catalogue,course]`.
@@ -13,7 +16,10 @@ Usage: `.venv/bin/python bench/pages.py [--duration 10] [--only catalogue,course
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,6 +31,7 @@ from bench.common import (  # noqa: E402
     bench_env,
     existing_database,
     fresh_database,
+    minimal_env,
     run,
     start_gunicorn,
     start_redis,
@@ -92,6 +99,43 @@ result = {{"url": reverse("enroll", args=[cohort.pk]), "sessions": keys}}
 """
 
 
+# --- the personal calendar feed re-polled by a calendar app: If-None-Match of the current version, 304 ---
+FEED = """
+from django.urls import reverse
+from accounts.models import Profile, User
+from enrollment.models import Cohort, Enrollment, EnrollmentEvent
+user, _ = User.objects.get_or_create(email="bench-feed@example.ee", defaults={"full_name": "Mari Mägi"})
+profile, _ = Profile.objects.get_or_create(user=user)
+cohorts = list(Cohort.objects.filter(code__startswith="bench-").order_by("pk")[15:30])
+for cohort in cohorts[:10]:
+    e, made = Enrollment.objects.get_or_create(user=user, cohort=cohort, defaults={"status": "confirmed"})
+    if made:
+        EnrollmentEvent.objects.create(enrollment=e, from_status="", to_status="confirmed")
+for cohort in cohorts[10:]:
+    cohort.trainers.add(user)
+result = {"url": reverse("personal_feed", kwargs={"token": profile.calendar_token})}
+"""
+
+
+def _feed_url(ctx: Context) -> str:
+    """The feed of a person attending 10 cohorts and teaching 5; its current ETag goes into the Lua script."""
+    path = ctx.django(FEED)["url"]
+    with urllib.request.urlopen(ctx.base + path) as response:  # noqa: S310 - loopback only
+        response.read()
+        ctx.data["feed_304"] = {"etag": response.headers["ETag"]}
+    request = urllib.request.Request(ctx.base + path, headers={"If-None-Match": ctx.data["feed_304"]["etag"]})  # noqa: S310 - loopback only
+    try:
+        urllib.request.urlopen(request).close()  # noqa: S310 - loopback only
+    except urllib.error.HTTPError as answer:
+        if answer.code == 304:
+            return path
+    raise SystemExit("feed_304: the feed does not answer its own ETag with 304")
+
+
+def _feed_lua(ctx: Context) -> str:
+    return f'wrk.headers["If-None-Match"] = {json.dumps(ctx.data["feed_304"]["etag"])}\n'
+
+
 def _my_trainings(ctx: Context) -> str:
     ctx.data["my_trainings"] = ctx.django(MY_TRAININGS)["url"]
     return ctx.data["my_trainings"]
@@ -126,9 +170,27 @@ PAGES: list[PageSpec] = [
     PageSpec("course", lambda ctx: ctx.data["course"]),
     PageSpec("programme", lambda ctx: ctx.data["programme"]),
     PageSpec("my_trainings", _my_trainings, cookie=lambda ctx: ctx.login_cookie("bench-mine@example.ee")),
+    PageSpec("feed_304", _feed_url, lua=_feed_lua),
     PageSpec("enroll", _enroll_url, method="POST", body=lambda ctx: "agree=on", lua=_enroll_lua,
              headers={"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": CSRF}),
 ]
+
+
+def _mean(runs: list[dict]) -> dict:
+    return {key: sum(r[key] for r in runs) / len(runs) for key in runs[0]}
+
+
+def print_results(results: dict, djangos: dict, bares: dict) -> None:
+    """One line per page; `django` and `bare` show the mean of their runs (each ratio uses its adjacent run)."""
+    django_mean, bare_mean = _mean(list(djangos.values())), _mean(list(bares.values()))
+    lines = {"django": (django_mean, django_mean, bare_mean), "bare": (bare_mean, django_mean, bare_mean)}
+    lines.update({name: (r, djangos[name], bares[name]) for name, r in results.items()})
+    for name, (r, django, bare) in lines.items():
+        line = (f"page={name} rps={r['rps']:.1f} p50_ms={r['p50_ms']:.2f} p99_ms={r['p99_ms']:.2f} "
+                f"ratio_to_django={r['rps'] / django['rps']:.2f} ratio_to_bare={r['rps'] / bare['rps']:.2f}")
+        if r["non_2xx"]:
+            line += f" non_2xx={r['non_2xx']:.0f}"
+        print(line, flush=True)
 
 
 def main() -> int:
@@ -139,7 +201,7 @@ def main() -> int:
     args = parser.parse_args()
     wanted = {name for name in args.only.split(",") if name}
 
-    redis = gunicorn = None
+    redis = gunicorn = minimal = None
     try:
         redis, redis_url = start_redis()
         env = bench_env(existing_database() if args.reuse_db else fresh_database(), redis_url)
@@ -149,27 +211,23 @@ def main() -> int:
         data = Context(base="", env=env).django(f"LOAD_DATA = {not args.reuse_db}\n" + LOAD)
         print(f"# data: {data['courses']} courses, {data['cohorts']} cohorts", file=sys.stderr)
         gunicorn, base = start_gunicorn(env)
+        minimal, minimal_base = start_gunicorn(minimal_env(env), app="bench.minimal_wsgi")
         context = Context(base=base, env=env, data=data)
-        results, bares = {}, {}
+        django_spec = PageSpec("django", lambda ctx: "/")
         bare_spec = next(spec for spec in PAGES if spec.name == "bare")
-        for spec in PAGES:
-            if spec.name == "bare" or (wanted and spec.name not in wanted):
-                continue
-            # The bare view is measured right before each page, so a busy machine slows both alike.
+        pages = [spec for spec in PAGES if spec.name != "bare" and (not wanted or spec.name in wanted)]
+        results, djangos, bares = {}, {}, {}
+        for spec in pages or [bare_spec]:
+            url = base + spec.url(context)  # set-up (data, cookies) before the yardsticks run
+            # Both yardsticks are measured right before each page, so a busy machine slows all three alike.
+            djangos[spec.name] = wrk(minimal_base + "/", django_spec, context, duration=args.duration)
             bares[spec.name] = wrk(base + bare_spec.url(context), bare_spec, context, duration=args.duration)
-            results[spec.name] = wrk(base + spec.url(context), spec, context, duration=args.duration)
-        runs = list(bares.values())
-        results = {"bare": {key: sum(r[key] for r in runs) / len(runs) for key in runs[0]}, **results}
-        bares["bare"] = results["bare"]
-        for name, r in results.items():
-            bare = bares[name]["rps"]
-            line = (f"page={name} rps={r['rps']:.1f} p50_ms={r['p50_ms']:.2f} p99_ms={r['p99_ms']:.2f} "
-                    f"ratio_to_bare={r['rps'] / bare:.2f}")
-            if r["non_2xx"]:
-                line += f" non_2xx={r['non_2xx']}"
-            print(line, flush=True)
+            if spec is not bare_spec:
+                results[spec.name] = wrk(url, spec, context, duration=args.duration)
+        print_results(results, djangos, bares)
     finally:
         stop(gunicorn)
+        stop(minimal)
         stop(redis)
     return 0
 

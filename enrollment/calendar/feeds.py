@@ -1,9 +1,12 @@
 """Calendar downloads (public), the personal feed (token only), and the feed settings page (logged in).
 
-Every feed answers GET and HEAD (same status and headers, no body) and conditional requests: the ETag is
-a hash of exactly the data in the feed, so an unchanged feed costs the selector's queries and a 304; a
-changed one is built once and cached under its ETag.
+Every feed answers GET and HEAD (same status and headers, no body) and conditional requests; a changed
+feed is built once and cached under its ETag. The public downloads' ETag is a hash of exactly the data in
+the file. The personal feed's ETag comes from `personal_feed_validator`: one query finds the token's owner
+and decides between a 304 and the cached body, and only a changed feed is built.
 """
+
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +14,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -23,6 +27,7 @@ from .selectors import (
     cohort_sessions,
     feed_owner,
     personal_feed,
+    personal_feed_validator,
     public_cohort,
     public_session,
     sessions_fingerprint,
@@ -64,16 +69,32 @@ def _conditional(request, etag: str, last_modified, build, *, cache_control: str
 @require_safe
 def personal_feed_view(request, token: str):
     """The personal feed: no log-in; the token is the only key. Unknown or revoked token: 404, no data."""
-    profile = feed_owner(token=token)
-    if profile is None:
+    state = personal_feed_validator(token=token)  # the one query of an unchanged feed's 304
+    if state is None:
         raise Http404
-    feed = personal_feed(user=profile.user)
     name = _("Oskus: my trainings")
+
+    def build() -> bytes:
+        profile = feed_owner(token=token)
+        if profile is None:  # revoked or disabled a moment ago
+            raise Http404
+        feed = personal_feed(user=profile.user)
+        return ics.personal_calendar(entries=feed.entries, offers=feed.offers, name=name)
+
     return _conditional(
-        request, feed.etag, feed.last_modified,
-        lambda: ics.personal_calendar(entries=feed.entries, offers=feed.offers, name=name),
+        request, state.etag, max(state.last_modified, _first_seen(state.etag)), build,
         cache_control="private, no-cache",  # revalidate every time: a revoked address must stop at once
     )
+
+
+def _first_seen(etag: str) -> dt.datetime:
+    """When this version of a feed was first served (kept as long as the body).
+
+    Part of Last-Modified, so that an If-Modified-Since client also sees changes that carry no change time
+    of their own (a venue's address, a course page's title, a removed enrollment).
+    """
+    stamp = cache.get_or_set(f"oskus:ics:seen:{etag}", lambda: timezone.now().timestamp(), BODY_CACHE_SECONDS)
+    return dt.datetime.fromtimestamp(stamp, tz=dt.UTC)
 
 
 @require_safe

@@ -10,19 +10,25 @@ The personal feed holds:
 - sessions that ended more than a year ago are left out.
 
 `personal_feed` runs 3 queries (enrollments, sessions, their cohorts with course pages) plus the Wagtail
-site root paths when they are not cached; `feed_owner` one more.
+site root paths when they are not cached; `feed_owner` one more. `personal_feed_validator` finds the token's
+owner and answers "has anything the feed could show changed?" in ONE query without building the feed: the
+view answers a conditional GET with 304 from it, and its value is the feed's ETag and the key of the cached
+body.
 """
 
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts.models import Profile
 from courses.pages import CoursePage
+from courses.snippets import Venue
 
 from ..models import (
     Cohort,
@@ -157,6 +163,78 @@ def personal_feed(*, user, now: dt.datetime | None = None) -> PersonalFeed:
     feed.etag = _fingerprint(parts)
     feed.last_modified = max(moments)
     return feed
+
+
+@functools.cache
+def _validator_sql() -> str:
+    """One statement: a digest of every row the personal feed reads, and the latest change time among them.
+
+    A superset of the feed's rows is digested (all the person's enrollments, every cohort they are
+    enrolled in or teach, those cohorts' sessions, venues and course pages), so any change of the feed's
+    content changes the digest; a change outside the feed may change it too (one rebuild, never a stale feed).
+    Rows are digested by identity and change stamp (`updated_at` moves on every save and on
+    `sessions_sequence_bump`); venues and course pages have no stamp, so the shown fields themselves are.
+    """
+    tables = {
+        "profile": Profile._meta.db_table,
+        "user": Profile._meta.get_field("user").related_model._meta.db_table,
+        "enrollment": Enrollment._meta.db_table,
+        "trainers": Cohort.trainers.through._meta.db_table,
+        "cohort": Cohort._meta.db_table,
+        "session": Session._meta.db_table,
+        "venue": Venue._meta.db_table,
+        "page": CoursePage._meta.get_field("page_ptr").related_model._meta.db_table,
+    }
+    # Only table names from the models' metadata are formatted in; the values are query parameters.
+    return """
+        WITH o AS (SELECT p.user_id FROM {profile} p JOIN {user} u ON u.id = p.user_id
+                   WHERE p.calendar_token = %(token)s AND u.is_active),
+        e AS (SELECT id, cohort_id, status, updated_at FROM {enrollment} WHERE user_id = (SELECT user_id FROM o)),
+        t AS (SELECT cohort_id FROM {trainers} WHERE user_id = (SELECT user_id FROM o)),
+        c AS (SELECT id, course_id, updated_at FROM {cohort}
+              WHERE id IN (SELECT cohort_id FROM e UNION SELECT cohort_id FROM t)),
+        s AS (SELECT id, venue_id, updated_at FROM {session}
+              WHERE cohort_id IN (SELECT id FROM c) AND ends_at >= %(since)s),
+        x AS (
+            SELECT ROW('e', id, cohort_id, status, updated_at)::text AS r, updated_at AS at FROM e
+            UNION ALL SELECT ROW('t', cohort_id)::text, NULL FROM t
+            UNION ALL SELECT ROW('c', id, course_id, updated_at)::text, updated_at FROM c
+            UNION ALL SELECT ROW('s', id, venue_id, updated_at)::text, updated_at FROM s
+            UNION ALL SELECT ROW('v', v.id, v.name, v.address, v.map_url)::text, NULL
+                      FROM {venue} v WHERE v.id IN (SELECT venue_id FROM s)
+            UNION ALL SELECT ROW('p', p.id, p.title, p.url_path, p.live)::text, NULL
+                      FROM {page} p WHERE p.id IN (SELECT course_id FROM c))
+        SELECT (SELECT user_id FROM o), md5(string_agg(r, ';' ORDER BY r)), max(at) FROM x
+    """.format(**tables)  # noqa: S608
+
+
+@dataclass(frozen=True)
+class FeedValidator:
+    user_id: int
+    etag: str
+    last_modified: dt.datetime
+
+
+def personal_feed_validator(*, token: str, now: dt.datetime | None = None) -> FeedValidator | None:
+    """The owner, ETag and Last-Modified of the live feed `token` opens, in one query, without building it.
+
+    None exactly when `feed_owner` gives None (unknown or revoked token, disabled account). Guaranteed:
+    whenever the feed's content changes (a session's time, place, link, title or status; a venue's name,
+    address or map link; a cohort's title, code or status; a course page's title or address; an enrollment
+    made, changed or cancelled; teaching added or removed; the day's cut-offs; the language or the output
+    format), the ETag changes. Last-Modified is the latest change stamp among those rows (midnight at
+    least); it cannot see venue or page edits, which the ETag does (the view covers that, see feeds.py).
+    """
+    if not token_is_live(token):
+        return None
+    today = _day_start(now or timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_validator_sql(), {"token": token, "since": today - HISTORY_KEPT})
+        user_id, digest, latest = cursor.fetchone()
+    if user_id is None:
+        return None
+    return FeedValidator(user_id=user_id, etag=_fingerprint(["validator", user_id, today, digest]),
+                         last_modified=max(filter(None, [today, latest])))
 
 
 def public_cohort(*, code: str) -> Cohort | None:

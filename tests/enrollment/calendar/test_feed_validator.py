@@ -1,0 +1,173 @@
+"""The personal feed's conditional GET: a 304 from one cheap query, and every change of content changes it."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from enrollment.calendar import feeds, ics
+from enrollment.calendar import selectors as calendar_selectors
+from enrollment.models import CohortStatus, EnrollmentEvent, EnrollmentStatus, SessionStatus
+from tests import factories
+from tests.enrollment.calendar.helpers import confirmed, feed_url, make_session
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def feed(site_tree, specialist, venue):
+    """A person attending one cohort (two sessions, one at a venue) and teaching another."""
+    attended = factories.CohortFactory(title="Kevadrühm")
+    first = make_session(attended, venue=venue)
+    second = make_session(attended, starts_at=first.starts_at + dt.timedelta(days=7),
+                          ends_at=first.ends_at + dt.timedelta(days=7))
+    enrollment = confirmed(specialist, attended)
+    taught = factories.CohortFactory(trainers=[specialist])
+    make_session(taught)
+    return {"user": specialist, "cohort": attended, "session": first, "second": second, "venue": venue,
+            "enrollment": enrollment, "taught": taught, "url": feed_url(specialist)}
+
+
+def _no_build(monkeypatch):
+    def fail(**kwargs):
+        raise AssertionError("the feed was built for a conditional GET of an unchanged feed")
+
+    monkeypatch.setattr(feeds, "personal_feed", fail)
+    monkeypatch.setattr(ics, "personal_calendar", fail)
+
+
+def test_unchanged_feed_answers_304_from_at_most_two_queries_without_building(
+        client, feed, monkeypatch, django_assert_max_num_queries):
+    first = client.get(feed["url"])
+    assert first.status_code == 200 and b"BEGIN:VEVENT" in first.content
+    _no_build(monkeypatch)
+    with django_assert_max_num_queries(2):  # the token's owner and the validator (one statement today)
+        again = client.get(feed["url"], HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == first["ETag"]
+    with django_assert_max_num_queries(2):
+        since = client.get(feed["url"], HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+    with django_assert_max_num_queries(2):
+        head = client.head(feed["url"], HTTP_IF_NONE_MATCH=first["ETag"])
+    assert head.status_code == 304
+
+
+def test_validator_is_one_query_and_opens_only_what_feed_owner_opens(feed, django_assert_num_queries):
+    token = feed["user"].profile.calendar_token
+    with django_assert_num_queries(1):
+        state = calendar_selectors.personal_feed_validator(token=token)
+    assert state.user_id == feed["user"].pk and state.etag and state.last_modified <= timezone.now()
+    assert calendar_selectors.personal_feed_validator(token="x" * 43) is None
+    assert calendar_selectors.personal_feed_validator(token="") is None
+    feed["user"].is_active = False
+    feed["user"].save()
+    assert calendar_selectors.feed_owner(token=token) is None
+    assert calendar_selectors.personal_feed_validator(token=token) is None
+
+
+def test_changes_outside_the_feed_keep_the_304(client, feed, trainer):
+    etag = client.get(feed["url"])["ETag"]
+    other = factories.CohortFactory()
+    make_session(other)
+    confirmed(trainer, other)
+    confirmed(trainer, feed["cohort"])  # another person joining the same cohort
+    assert client.get(feed["url"], HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def _session_time(f):
+    f["session"].starts_at += dt.timedelta(hours=1)
+    f["session"].ends_at += dt.timedelta(hours=1)
+    f["session"].save()
+
+
+def _session_venue(f):
+    f["second"].venue = factories.VenueFactory(name="Võru Kultuurimaja")
+    f["second"].save()
+
+
+def _venue_address(f):
+    f["venue"].address = "Riia 15, Tartu"  # the venue row only: no session or cohort row changes
+    f["venue"].save()
+
+
+def _session_cancelled(f):
+    f["session"].status = SessionStatus.CANCELLED
+    f["session"].save()
+
+
+def _cohort_cancelled(f):
+    f["cohort"].status = CohortStatus.CANCELLED
+    f["cohort"].save()
+
+
+def _cohort_title(f):
+    f["cohort"].title = "Sügisrühm"
+    f["cohort"].save()
+
+
+def _course_title(f):
+    course = f["cohort"].course
+    course.title = "Uus pealkiri"
+    course.save()
+
+
+def _new_enrollment(f):
+    confirmed(f["user"], make_session().cohort)
+
+
+def _enrollment_cancelled(f):
+    enrollment = f["enrollment"]
+    EnrollmentEvent.objects.create(enrollment=enrollment, from_status=enrollment.status,
+                                   to_status=EnrollmentStatus.CANCELLED)
+    enrollment.status = EnrollmentStatus.CANCELLED
+    enrollment.save()
+
+
+def _new_session(f):
+    make_session(f["cohort"], starts_at=timezone.now() + dt.timedelta(days=40),
+                 ends_at=timezone.now() + dt.timedelta(days=40, hours=2))
+
+
+def _session_deleted(f):
+    f["second"].delete()
+
+
+def _teaching_added(f):
+    cohort = factories.CohortFactory()
+    make_session(cohort)
+    cohort.trainers.add(f["user"])
+
+
+def _teaching_removed(f):
+    f["taught"].trainers.remove(f["user"])
+
+
+CHANGES = [_session_time, _session_venue, _venue_address, _session_cancelled, _cohort_cancelled, _cohort_title,
+           _course_title, _new_enrollment, _enrollment_cancelled, _new_session, _session_deleted, _teaching_added,
+           _teaching_removed]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=[c.__name__.strip("_") for c in CHANGES])
+def test_every_change_of_the_feeds_content_changes_the_validator(client, feed, change):
+    first = client.get(feed["url"])
+    change(feed)
+    changed = client.get(feed["url"], HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+    assert changed.content != first.content
+    cache.clear()  # the body served is the feed as it is now, not a cached older one
+    assert client.get(feed["url"]).content == changed.content
+
+
+@pytest.mark.parametrize("change", [_venue_address, _course_title, _session_deleted, _teaching_removed],
+                         ids=["venue_address", "course_title", "session_deleted", "teaching_removed"])
+def test_if_modified_since_sees_changes_without_a_change_time(client, feed, change, monkeypatch):
+    first = client.get(feed["url"])
+    change(feed)
+    later = timezone.now() + dt.timedelta(seconds=2)  # HTTP dates have whole seconds: the change comes later
+    monkeypatch.setattr(feeds.timezone, "now", lambda: later)
+    changed = client.get(feed["url"], HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert changed.status_code == 200
+    assert client.get(feed["url"], HTTP_IF_MODIFIED_SINCE=changed["Last-Modified"]).status_code == 304
