@@ -16,6 +16,8 @@ class CertificatesConfig(AppConfig):
 
         signals.enrollment_completed.connect(receivers.on_enrollment_completed,
                                              dispatch_uid="certificates.enrollment_completed")
+        signals.enrollment_completion_withdrawn.connect(receivers.on_enrollment_completion_withdrawn,
+                                                        dispatch_uid="certificates.enrollment_completion_withdrawn")
         signals.cohort_finished.connect(receivers.on_cohort_finished, dispatch_uid="certificates.cohort_finished")
         validate = getattr(signals, "cohort_trainers_validate", None)
         if validate is not None:

@@ -10,19 +10,41 @@ from django.utils import timezone
 
 from .exceptions import AlreadyIssued, CertificateError, TrainerNotQualified
 from .models import TrainerQualification
-from .services import certificate_issue, qualification_check_trainers, qualification_renew_by_teaching
+from .services import (
+    certificate_issue,
+    certificate_restore,
+    certificate_withdraw,
+    programme_certificate_issue_automatic,
+    programme_certificate_withdraw,
+    programmes_of_course,
+    qualification_check_trainers,
+    qualification_renew_by_teaching,
+)
 
 logger = logging.getLogger(__name__)
 
 
 def on_enrollment_completed(sender, enrollment, **kwargs):
-    """Issue the certificate (and any trainer qualification) of a completed enrollment; idempotent."""
+    """Issue the certificate (and any trainer qualification) of a completed enrollment, or restore the one the
+    system revoked when its completion was withdrawn; then issue the certificate of every programme the person
+    has now completed. Idempotent."""
     try:
         certificate_issue(enrollment=enrollment, actor=kwargs.get("actor"))
     except AlreadyIssued:
-        logger.info("Certificate for enrollment %s already issued", enrollment.pk)
+        if certificate_restore(enrollment=enrollment) is None:
+            logger.info("Certificate for enrollment %s already issued", enrollment.pk)
     except CertificateError:
         logger.warning("No certificate for enrollment %s", enrollment.pk, exc_info=True)
+    for programme in programmes_of_course(enrollment.cohort.course_id):
+        programme_certificate_issue_automatic(user=enrollment.user, programme=programme)
+
+
+def on_enrollment_completion_withdrawn(sender, enrollment, reason="", **kwargs):
+    """Attendance corrected after closing withdrew a completion: revoke the enrollment's certificate and the
+    automatic certificate of any programme the person no longer completes."""
+    certificate_withdraw(enrollment=enrollment, reason=reason)
+    for programme in programmes_of_course(enrollment.cohort.course_id):
+        programme_certificate_withdraw(user=enrollment.user, programme=programme, reason=reason)
 
 
 def on_cohort_finished(sender, cohort, **kwargs):

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -22,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_coordinator
-from courses.pages import CoursePage
+from courses.pages import CoursePage, ProgrammePage
 from enrollment.attendance.selectors import programme_progress_for_user, progress_for_enrollment
 from enrollment.models import Cohort, Enrollment, EnrollmentStatus, SessionStatus
 
@@ -218,6 +219,140 @@ def certificate_issue_exception(*, user, reason: str, actor, course=None, progra
             raise AlreadyIssued() from error
         certificate_pdf_schedule(certificate_id=certificate.pk)
     return certificate
+
+
+# --- completion withdrawn or restored after closing (attendance corrected later) -------------------
+# The rule (see docs/certificates.md): a certificate the SYSTEM revoked because its completion was withdrawn
+# (revoked_by empty) is made valid again, with the same number and code, when the completion comes back; one a
+# coordinator revoked stays revoked. Each change of wording appends a CertificateRevision.
+
+def _system_revoke(certificate: Certificate, *, reason: str) -> Certificate:
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_reason = (reason or _("Completion withdrawn"))[:500]
+    certificate.revoked_by = None
+    certificate.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+    return certificate
+
+
+def _reinstate(certificate: Certificate, *, academic_hours: Decimal, reason: str) -> Certificate:
+    CertificateRevision.objects.create(
+        certificate=certificate, version=certificate.version, holder_name=certificate.holder_name,
+        issued_at=certificate.issued_at, reason=reason[:500], actor=None)
+    certificate.holder_name = certificate.user.get_full_name()
+    certificate.academic_hours = academic_hours
+    certificate.version += 1
+    certificate.issued_at = timezone.now()
+    certificate.revoked_at = None
+    certificate.revoked_reason = ""
+    certificate.revoked_by = None
+    certificate.save(update_fields=["holder_name", "academic_hours", "version", "issued_at", "revoked_at",
+                                    "revoked_reason", "revoked_by"])
+    certificate_pdf_schedule(certificate_id=certificate.pk)
+    return certificate
+
+
+def certificate_withdraw(*, enrollment: Enrollment, reason: str = "") -> Certificate | None:
+    """Revoke, as the system, the certificate of an enrollment whose completion was withdrawn (attendance
+    corrected after the cohort was closed). Returns the certificate, or None when it has none or it is already
+    revoked (idempotent). The verify page shows it as revoked with `reason`."""
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update(of=("self",)).get(pk=enrollment.pk)
+        if enrollment.status == EnrollmentStatus.COMPLETED:
+            return None  # completed again meanwhile
+        certificate = Certificate.objects.select_for_update().filter(enrollment=enrollment).first()
+        if certificate is None or certificate.revoked_at is not None:
+            return None
+        return _system_revoke(certificate, reason=reason)
+
+
+def certificate_restore(*, enrollment: Enrollment) -> Certificate | None:
+    """Make valid again the certificate of an enrollment that is COMPLETED again, when the system revoked it
+    because its completion had been withdrawn: same number and code, the hours attended now, version + 1, the
+    previous wording kept as a CertificateRevision, the PDF rendered again. A certificate a coordinator revoked
+    stays revoked. Returns the certificate restored, or None (nothing to do; idempotent)."""
+    with transaction.atomic():
+        enrollment = (Enrollment.objects.select_for_update(of=("self",)).select_related("user")
+                      .get(pk=enrollment.pk))
+        if enrollment.status != EnrollmentStatus.COMPLETED:
+            return None
+        certificate = (Certificate.objects.select_for_update(of=("self",)).select_related("user")
+                       .filter(enrollment=enrollment).first())
+        if certificate is None or certificate.revoked_at is None or certificate.revoked_by_id is not None:
+            return None
+        return _reinstate(certificate, academic_hours=attended_hours_for(enrollment),
+                          reason=_("Completion restored after attendance was corrected"))
+
+
+# --- programme certificates issued automatically ---------------------------------------------------
+
+def programme_completion(*, user, programme: ProgrammePage) -> tuple[bool, Decimal]:
+    """Whether `user` completed `programme`, and the academic hours to print.
+
+    Completed: every course part's rule is met (the programme rule of the attendance ledger, what the programme
+    page shows) and each of those courses has an enrollment of the person that was closed as COMPLETED.
+    Hours: the attended hours of the parts that count towards the programme's total, each capped at the part's
+    hours (`programme_progress_for_user(...).attended_hours`), never the programme's total.
+    """
+    progress = programme_progress_for_user(user=user, programme=programme)
+    course_ids = {p.part.course_id for p in progress.course_parts}
+    closed = set(Enrollment.objects.filter(user=user, status=EnrollmentStatus.COMPLETED,
+                                           cohort__course_id__in=course_ids)
+                 .values_list("cohort__course_id", flat=True))
+    return progress.completed and course_ids <= closed, progress.attended_hours
+
+
+def programme_certificate_issue_automatic(*, user, programme: ProgrammePage) -> Certificate | None:
+    """Issue `programme`'s certificate to `user` once every course part is completed (see programme_completion),
+    with the hours actually attended. Exactly one per person and programme: the person's row is locked while
+    their certificates of the programme are checked; when one exists nothing is issued, except that one the
+    system revoked (completion withdrawn) is restored with the current hours. Returns the certificate issued or
+    restored, or None (not completed, or already holds one)."""
+    completed, hours = programme_completion(user=user, programme=programme)
+    if not completed:
+        return None
+    with transaction.atomic():
+        user = get_user_model().objects.select_for_update().get(pk=user.pk)
+        existing = list(Certificate.objects.select_for_update().select_related("user")
+                        .filter(user=user, programme=programme).order_by("pk"))
+        if existing:
+            if all(c.revoked_at is not None for c in existing):
+                automatic = [c for c in existing if c.issued_by_id is None and c.revoked_by_id is None]
+                if automatic:
+                    return _reinstate(automatic[0], academic_hours=hours,
+                                      reason=_("Programme completion restored after attendance was corrected"))
+            return None
+        now = timezone.now()
+        certificate = Certificate.objects.create(
+            number=certificate_number_allocate(year=timezone.localtime(now).year),
+            user=user, holder_name=user.get_full_name(), programme=programme, title=programme.title,
+            # The model asks a certificate without an enrollment for a reason; this one says why it exists.
+            exception_reason=_("Issued automatically: every course of the programme completed"),
+            issued_by=None, issued_at=now, completed_on=timezone.localdate(), academic_hours=hours,
+            expires_at=None, provider_name=programme.provider.name if programme.provider_id else "",
+            trainer_names=[])
+        certificate_pdf_schedule(certificate_id=certificate.pk)
+    return certificate
+
+
+def programme_certificate_withdraw(*, user, programme: ProgrammePage, reason: str = "") -> Certificate | None:
+    """Revoke, as the system, the automatic programme certificate of `user` when the programme is no longer
+    completed (a part's completion was withdrawn). Certificates issued by hand are a coordinator's decision
+    and are left alone. Returns the certificate revoked, or None."""
+    completed, _hours = programme_completion(user=user, programme=programme)
+    if completed:
+        return None
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().get(pk=user.pk)
+        certificate = (Certificate.objects.select_for_update()
+                       .filter(user=user, programme=programme, issued_by__isnull=True, revoked_at__isnull=True)
+                       .first())
+        if certificate is None:
+            return None
+        return _system_revoke(certificate, reason=reason)
+
+
+def programmes_of_course(course_id: int) -> list[ProgrammePage]:
+    return list(ProgrammePage.objects.filter(parts__course_id=course_id).distinct().order_by("pk"))
 
 
 def certificate_revoke(*, certificate: Certificate, reason: str, actor) -> Certificate:

@@ -2,8 +2,13 @@
 
 from django.dispatch import Signal
 
-# Sent by the completion service after an enrollment became COMPLETED; kwargs: enrollment.
+# Sent after commit by the completion services (closing a cohort, or re-evaluating one already closed) after
+# an enrollment became COMPLETED; kwargs: enrollment.
 enrollment_completed = Signal()
+# Sent after commit by `attendance.services.completion_reevaluate` when attendance corrected after closing turned
+# a COMPLETED enrollment into NOT_COMPLETED; kwargs: enrollment, reason (the new figures). Certificates revokes
+# the enrollment's certificate (and an automatic programme certificate that no longer holds).
+enrollment_completion_withdrawn = Signal()
 # Sent when a cohort is closed as finished (its completion computed); kwargs: cohort.
 cohort_finished = Signal()
 # Sent by `services.trainers_check` (which `trainers_assign`, `cohort_update` and the cohort admin form call)

@@ -136,7 +136,9 @@ class PartProgress:
 
     @property
     def attended_hours(self) -> Decimal:
-        if not self.progress:
+        """Hours this part adds to the programme: the course's attended hours capped at the part's hours; none for
+        a part that does not count towards the programme's total (so the sum never exceeds the total)."""
+        if not self.progress or not self.part.counts_towards_total:
             return Decimal("0")
         return min(self.progress.attended_hours, self.part.hours) if self.part.hours else self.progress.attended_hours
 

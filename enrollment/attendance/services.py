@@ -23,7 +23,7 @@ from accounts.roles import is_coordinator
 from .. import signals
 from ..models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Session, SessionStatus
 from ..services.enrollments import enrollment_record_outcome
-from ..services.state import actor_or_none, cohort_lock
+from ..services.state import actor_or_none, cohort_lock, cohorts_lock
 from .exceptions import (
     AlreadyCheckedIn,
     AttendanceLocked,
@@ -56,6 +56,7 @@ from .selectors import (
     checkin_window,
     cohorts_due_for_closing,
     may_mark,
+    progress_for_enrollment,
     progress_for_enrollments,
     session_locked,
 )
@@ -121,8 +122,12 @@ def attendance_mark(*, session: Session, marks: list[Mark], actor, expected_vers
     now = now or timezone.now()
     expected_versions = expected_versions or {}
     reason = (reason or "").strip()
+    ids = [m.enrollment_id for m in marks]
     with transaction.atomic():
-        cohort = cohort_lock(session.cohort_id)
+        # The session's cohort and the cohorts of the people marked (a make-up's own cohort, whose completion
+        # may be re-evaluated below) are locked together, lower id first, so two make-ups never deadlock.
+        own_cohorts = set(Enrollment.objects.filter(pk__in=ids).values_list("cohort_id", flat=True))
+        cohort = cohorts_lock(session.cohort_id, *own_cohorts)[session.cohort_id]
         session = Session.objects.select_related("cohort__course").get(pk=session.pk)
         if not may_mark(actor, cohort):
             raise NotAllowed()
@@ -135,7 +140,6 @@ def attendance_mark(*, session: Session, marks: list[Mark], actor, expected_vers
             if not reason:
                 raise ReasonRequired()
         opens = session.starts_at - checkin_opens_before()
-        ids = [m.enrollment_id for m in marks]
         if len(set(ids)) != len(ids):
             raise InvalidMark(_("A participant was marked twice in one save."))
         enrollments = {e.pk: e for e in Enrollment.objects.filter(pk__in=ids)
@@ -189,6 +193,9 @@ def attendance_mark(*, session: Session, marks: list[Mark], actor, expected_vers
                                            from_minutes=from_minutes, to_status=row.status,
                                            to_minutes=row.minutes_missed, reason=reason[:500])
             result.saved.append(row)
+        # A closed enrollment's outcome follows its marks (make-up or late correction), in this transaction.
+        for enrollment_id in dict.fromkeys(row.enrollment_id for row in result.saved):
+            completion_reevaluate(enrollment=enrollments[enrollment_id], actor=actor, now=now)
     return result
 
 
@@ -372,6 +379,72 @@ def _checkin_submit(*, user, code: str, session_id: int | None, now: dt.datetime
 
 # --- completion ----------------------------------------------------------------------------------
 
+CLOSED_OUTCOMES = (EnrollmentStatus.COMPLETED, EnrollmentStatus.NOT_COMPLETED)
+
+
+def _outcome_reason(progress) -> str:
+    """The history row's reason: the figures the rule decided on."""
+    why = _("Attended %(hours)s of %(total)s academic hours (%(percent)s %%, %(required)s %% needed)") % {
+        "hours": progress.attended_display, "total": progress.total_display, "percent": progress.percent,
+        "required": progress.required_percent}
+    if progress.mandatory_missed:
+        why += "; " + _("mandatory sessions missed: %(count)s") % {"count": len(progress.mandatory_missed)}
+    return why
+
+
+def _result_figures(progress) -> dict:
+    return {"attended_hours": progress.attended_hours, "total_hours": progress.total_hours,
+            "required_percent": progress.required_percent, "mandatory_missed": len(progress.mandatory_missed),
+            "completed": progress.rule_met}
+
+
+def completion_reevaluate(*, enrollment: Enrollment, actor=None, now: dt.datetime | None = None) -> bool:
+    """Apply the completion rule again to an enrollment whose cohort was closed; returns whether the outcome
+    changed.
+
+    Called by attendance_mark for every enrollment whose mark changed (a make-up in another cohort's session,
+    a late correction within the lock window, a coordinator's correction with a reason), in the mark's
+    transaction. Guarantees:
+    - only enrollments already closed by `cohort_close` (cohort FINISHED, enrollment COMPLETED or NOT_COMPLETED)
+      are touched; a running cohort's enrollments are decided when it closes;
+    - when the rule's answer differs from the outcome, the outcome is corrected through
+      `enrollment_record_outcome` (NOT_COMPLETED <-> COMPLETED) with an EnrollmentEvent whose reason gives the
+      new figures, and after commit `enrollment_completed` or `enrollment_completion_withdrawn` is sent once
+      (certificates issues, restores or revokes the certificate);
+    - the CompletionResult always holds the current figures (created if missing);
+    - idempotent: when neither the outcome nor the figures changed nothing is written and nothing is sent.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        cohort = cohort_lock(enrollment.cohort_id)
+        enrollment = Enrollment.objects.select_related("cohort", "cohort__course", "user").get(pk=enrollment.pk)
+        if cohort.status != CohortStatus.FINISHED or enrollment.status not in CLOSED_OUTCOMES:
+            return False
+        progress = progress_for_enrollment(enrollment=enrollment)
+        figures = _result_figures(progress)
+        result = CompletionResult.objects.filter(enrollment=enrollment).first()
+        if result is None or any(getattr(result, name) != value for name, value in figures.items()):
+            CompletionResult.objects.update_or_create(enrollment=enrollment, defaults={
+                **figures, "computed_at": now, "computed_by": actor_or_none(actor)})
+        was_completed = enrollment.status == EnrollmentStatus.COMPLETED
+        if progress.rule_met == was_completed:
+            return False
+        reason = _("Attendance changed after the cohort was closed: %(figures)s") % {
+            "figures": _outcome_reason(progress)}
+        enrollment_record_outcome(enrollment=enrollment, completed=progress.rule_met, actor=actor, reason=reason)
+        enrollment_id, completed = enrollment.pk, progress.rule_met
+
+        def announce():
+            changed = Enrollment.objects.select_related("cohort", "user").get(pk=enrollment_id)
+            if completed:
+                signals.enrollment_completed.send(sender=Enrollment, enrollment=changed)
+            else:
+                signals.enrollment_completion_withdrawn.send(sender=Enrollment, enrollment=changed, reason=reason)
+
+        transaction.on_commit(announce)
+    return True
+
+
 def cohort_close(*, cohort: Cohort, actor=None, now: dt.datetime | None = None, force: bool = False) -> dict:
     """Compute completion for everyone in the cohort and finish it.
 
@@ -401,16 +474,10 @@ def cohort_close(*, cohort: Cohort, actor=None, now: dt.datetime | None = None, 
         counts = {"completed": 0, "not_completed": 0}
         for enrollment in enrollments:
             p = progress[enrollment.pk]
-            why = _("Attended %(hours)s of %(total)s academic hours (%(percent)s %%, %(required)s %% needed)") % {
-                "hours": p.attended_display, "total": p.total_display, "percent": p.percent,
-                "required": p.required_percent}
-            if p.mandatory_missed:
-                why += "; " + _("mandatory sessions missed: %(count)s") % {"count": len(p.mandatory_missed)}
-            enrollment_record_outcome(enrollment=enrollment, completed=p.rule_met, actor=actor, reason=why)
+            enrollment_record_outcome(enrollment=enrollment, completed=p.rule_met, actor=actor,
+                                      reason=_outcome_reason(p))
             CompletionResult.objects.update_or_create(enrollment=enrollment, defaults={
-                "attended_hours": p.attended_hours, "total_hours": p.total_hours,
-                "required_percent": p.required_percent, "mandatory_missed": len(p.mandatory_missed),
-                "completed": p.rule_met, "computed_at": now, "computed_by": actor_or_none(actor)})
+                **_result_figures(p), "computed_at": now, "computed_by": actor_or_none(actor)})
             if p.rule_met:
                 completed_ids.append(enrollment.pk)
                 counts["completed"] += 1
