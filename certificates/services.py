@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -26,6 +26,7 @@ from accounts.roles import is_coordinator
 from courses.pages import CoursePage, ProgrammePage
 from enrollment.attendance.selectors import programme_progress_for_user, progress_for_enrollment
 from enrollment.models import Cohort, Enrollment, EnrollmentStatus, SessionStatus
+from outbox.services import message_enqueue
 
 from .exceptions import (
     AlreadyIssued,
@@ -534,8 +535,9 @@ def qualification_check_trainers(*, course, trainers: Iterable, on: dt.date | No
 def qualification_reminders_send(*, today: dt.date | None = None) -> int:
     """Send the 90- and 30-day expiry reminders that are due, each at most once per validity period.
 
-    The sent time is recorded on the qualification in the same transaction that schedules the e-mail, so a
-    second run (or a parallel one: rows are locked) sends nothing again. Returns how many were scheduled.
+    The sent time and the e-mail (message log + task: the outbox) are recorded in one transaction, so a
+    second run (or a parallel one: rows are locked) sends nothing again, and a mail outage only delays the
+    e-mail (the outbox retries it). Returns how many were scheduled.
     """
     today = today or timezone.localdate()
     sent = 0
@@ -558,15 +560,21 @@ def qualification_reminders_send(*, today: dt.date | None = None) -> int:
                     continue
                 setattr(qualification, field, timezone.now())
                 qualification.save(update_fields=[field])
-                transaction.on_commit(lambda q=qualification, d=days: _send_reminder(q, d))
+                message_enqueue(kind="qualification_reminder", recipient_id=qualification.user_id,
+                                builder="certificates.services.qualification_reminder_build",
+                                params={"qualification_id": qualification.pk, "days": days})
                 sent += 1
     return sent
 
 
-def _send_reminder(qualification: TrainerQualification, days: int) -> None:
+def qualification_reminder_build(*, qualification_id: int, days: int) -> EmailMessage | None:
+    """The reminder e-mail, built by the outbox worker at each attempt (None: the qualification is gone)."""
+    qualification = TrainerQualification.objects.select_related("user", "course").filter(pk=qualification_id).first()
+    if qualification is None or not qualification.user.email:
+        return None
     with translation.override(settings.LANGUAGE_CODE):
         context = {"qualification": qualification, "days": days, "site_url": settings.SITE_URL}
         subject = _("Your trainer qualification for “%(course)s” expires on %(date)s") % {
             "course": qualification.course.title, "date": qualification.valid_until.strftime("%d.%m.%Y")}
         body = render_to_string("certificates/email/qualification_reminder.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [qualification.user.email])
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [qualification.user.email])

@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -11,6 +13,7 @@ from certificates import services
 from certificates.exceptions import TrainerNotQualified
 from certificates.models import QualificationEvent, TrainerQualification
 from enrollment.signals import cohort_trainers_validate
+from outbox.models import Message
 from tests import factories
 from tests.certificates.conftest import finish, finished_cohort, graduate
 
@@ -187,3 +190,33 @@ def test_no_reminder_for_a_qualification_far_from_expiry(safety_courses):
     qualify(factories.UserFactory(), base, valid_until=timezone.localdate() + dt.timedelta(days=400))
 
     assert services.qualification_reminders_send() == 0
+
+
+class RefusingMailBackend(BaseEmailBackend):
+    """The mail server is down."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_a_reminder_is_recorded_with_its_sent_mark_in_one_transaction(safety_courses):
+    base, _trainer_course = safety_courses
+    trainer = factories.UserFactory(email="koolitaja@example.ee")
+    qualification = qualify(trainer, base, valid_until=timezone.localdate() + dt.timedelta(days=85))
+    with transaction.atomic():
+        assert services.qualification_reminders_send() == 1
+        message = Message.objects.get(kind="qualification_reminder")  # inside the transaction: the outbox row
+        qualification.refresh_from_db()
+        assert qualification.reminder_90_sent_at is not None
+    assert message.recipient_id == trainer.pk
+
+
+def test_a_mail_outage_neither_crashes_the_sweep_nor_loses_the_reminder(safety_courses, settings,
+                                                                         django_capture_on_commit_callbacks):
+    base, _trainer_course = safety_courses
+    qualify(factories.UserFactory(), base, valid_until=timezone.localdate() + dt.timedelta(days=20))
+    settings.EMAIL_BACKEND = "tests.certificates.test_qualifications.RefusingMailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.qualification_reminders_send() == 1  # no exception: the sweep goes on
+    message = Message.objects.get(kind="qualification_reminder")
+    assert message.state == Message.State.RETRYING and message.attempts == 1
