@@ -34,13 +34,14 @@ from django_tasks import task
 from outbox.models import Message
 from outbox.services import message_enqueue
 
-from .models import Enrollment, SessionStatus
+from .models import CompletionResult, Enrollment, SessionStatus
 from .tokens import offer_path
 
 logger = logging.getLogger(__name__)
 
 KINDS = ("confirmation", "waitlisted", "pending", "offer", "promotion", "rejection", "cancellation", "changed",
-         "cohort_cancelled", "reminder")
+         "cohort_cancelled", "reminder", "completed", "not_completed")
+OUTCOME_KINDS = ("completed", "not_completed")
 
 BUILDER = "enrollment.emails.build_enrollment_email"
 
@@ -59,6 +60,8 @@ def _subject(kind: str, course: str) -> str:
         "changed": _("Your training has changed: %(course)s"),
         "cohort_cancelled": _("Training cancelled: %(course)s"),
         "reminder": _("Reminder: %(course)s starts soon"),
+        "completed": _("You have completed the training: %(course)s"),
+        "not_completed": _("Training not completed: %(course)s"),
     }
     return subjects[kind] % {"course": course}
 
@@ -93,6 +96,8 @@ def build_message(kind: str, enrollment: Enrollment) -> EmailMultiAlternatives:
             "site_url": settings.SITE_URL,
             "language": language,
         }
+        if kind in OUTCOME_KINDS:
+            context["result"] = CompletionResult.objects.filter(enrollment=enrollment).first()
         if kind == "offer":
             context["accept_url"] = _absolute(offer_path(enrollment_id=enrollment.pk, action="accept"))
             context["decline_url"] = _absolute(offer_path(enrollment_id=enrollment.pk, action="decline"))

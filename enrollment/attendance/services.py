@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import is_coordinator
 
 from .. import signals
+from ..emails import enrollment_email_enqueue
 from ..models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Session, SessionStatus
 from ..services.enrollments import enrollment_record_outcome
 from ..services.state import actor_or_none, cohort_lock, cohorts_lock
@@ -432,6 +433,7 @@ def completion_reevaluate(*, enrollment: Enrollment, actor=None, now: dt.datetim
         reason = _("Attendance changed after the cohort was closed: %(figures)s") % {
             "figures": _outcome_reason(progress)}
         enrollment_record_outcome(enrollment=enrollment, completed=progress.rule_met, actor=actor, reason=reason)
+        enrollment_email_enqueue("completed" if progress.rule_met else "not_completed", enrollment)
         enrollment_id, completed = enrollment.pk, progress.rule_met
 
         def announce():
@@ -478,6 +480,7 @@ def cohort_close(*, cohort: Cohort, actor=None, now: dt.datetime | None = None, 
                                       reason=_outcome_reason(p))
             CompletionResult.objects.update_or_create(enrollment=enrollment, defaults={
                 **_result_figures(p), "computed_at": now, "computed_by": actor_or_none(actor)})
+            enrollment_email_enqueue("completed" if p.rule_met else "not_completed", enrollment)
             if p.rule_met:
                 completed_ids.append(enrollment.pk)
                 counts["completed"] += 1

@@ -221,3 +221,26 @@ def test_sweep_closes_only_cohorts_whose_marks_are_final(site_tree, coordinator,
     enrollment.refresh_from_db()
     assert (old.status, recent.status, enrollment.status) == ("finished", "running", "not_completed")
     assert EnrollmentEvent.objects.filter(enrollment=enrollment, actor__isnull=True, to_status="not_completed").exists()
+
+
+def test_closing_tells_everyone_their_outcome_with_the_figures(site_tree, coordinator,
+                                                                 django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    _course, cohort, sessions = _course_with_sessions(hours=4, session_hours=[1] * 4, mandatory=(3,))
+    done = factories.EnrollmentFactory(cohort=cohort, user=factories.UserFactory(email="valmis@example.ee"))
+    short = factories.EnrollmentFactory(cohort=cohort, user=factories.UserFactory(email="puudu@example.ee"))
+    for session in sessions:
+        _mark(coordinator, session, done, "present")
+    for session in sessions[:3]:
+        _mark(coordinator, session, short, "present")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        cohort_close(cohort=cohort, actor=coordinator)
+    by_person = {m.to[0]: m for m in mail.outbox}
+    assert set(by_person) == {"valmis@example.ee", "puudu@example.ee"}
+    assert "läbinud" in by_person["valmis@example.ee"].subject
+    assert "4 akadeemilisest tunnist 4" in by_person["valmis@example.ee"].body
+    not_done = by_person["puudu@example.ee"]
+    assert "ei ole läbitud" in not_done.subject
+    assert "4 akadeemilisest tunnist 3" in not_done.body and "kohustuslikke" in not_done.body
