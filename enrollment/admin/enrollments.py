@@ -15,6 +15,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from accounts.models import County, Profession
 
+from ..attendance.selectors import answer_items
 from ..models import Cohort, Enrollment, EnrollmentStatus
 from . import exports
 
@@ -103,7 +104,7 @@ def _profession(enrollment):
 
 
 class EnrollmentInspectView(InspectView):
-    """One enrollment with its full history (who, when, from, to, why)."""
+    """One enrollment with its sign-up answers and its full history (who, when, from, to, why)."""
 
     template_name = "enrollment/admin/enrollment_inspect.html"
 
@@ -117,6 +118,7 @@ class EnrollmentInspectView(InspectView):
         context = super().get_context_data(**kwargs)
         context["events"] = list(self.object.events.select_related("actor").order_by("at", "id"))
         context["status_labels"] = dict(EnrollmentStatus.choices)
+        context["answers"] = answer_items(self.object.answers)  # coordinators only: the viewset's permissions
         return context
 
 
