@@ -7,6 +7,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
@@ -37,11 +39,9 @@ class CohortIndexView(IndexView):
             Column("course", label=gettext_lazy("Course"), accessor="course.title"),
             Column("dates", label=gettext_lazy("Dates"), accessor=session_dates, sort_key="first_start"),
             Column("status", label=gettext_lazy("Status"), accessor="get_status_display", sort_key="status"),
-            Column("capacity", label=gettext_lazy("Places"), sort_key="capacity"),
-            Column("seats_taken", label=gettext_lazy("Taken"), sort_key="seats_taken"),
-            Column("free_places", label=gettext_lazy("Free"), sort_key="free_places"),
-            Column("waiting", label=gettext_lazy("Wait-listed"), sort_key="waiting"),
-            Column("pending", label=gettext_lazy("Pending approval"), sort_key="pending"),
+            # One "Places" column instead of five: the headers do not wrap, and five of them made the table
+            # overflow at 1,280 px. Sorted by free places.
+            Column("free_places", label=gettext_lazy("Places"), sort_key="free_places", accessor=places_summary),
             # A plain date: DateColumn shows "time since", which reads wrongly for a date in the future.
             Column("registration_closes", label=gettext_lazy("Registration closes"), sort_key="registration_closes",
                    accessor=local_datetime("registration_closes")),
@@ -57,6 +57,18 @@ class CohortIndexView(IndexView):
                                 url=reverse("enrollment_cohorts:import", args=[instance.pk]),
                                 icon_name="upload", priority=40))
         return sorted(buttons, key=lambda button: button.priority)
+
+
+def places_summary(cohort):
+    """Taken of capacity and free places (places.free_places, from `with_place_counts()`), then the people
+    waiting or pending approval when there are any, one per line."""
+    lines = [_("%(taken)s / %(capacity)s taken") % {"taken": cohort.seats_taken, "capacity": cohort.capacity},
+             _("%(free)s free") % {"free": cohort.free_places}]
+    if cohort.waiting:
+        lines.append(_("%(count)s wait-listed") % {"count": cohort.waiting})
+    if cohort.pending:
+        lines.append(_("%(count)s pending approval") % {"count": cohort.pending})
+    return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))  # noqa: S308 (a constant)
 
 
 def session_dates(cohort) -> str:
