@@ -83,14 +83,21 @@ class EnrollmentIndexView(IndexView):
         return True
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
+        """The filtered rows; with `answers=1` AND one cohort chosen, also the sign-up answers (one cohort's
+        participant list for its coordinators: never across cohorts)."""
         filename = "enrollments"
+        with_answers = False
         cohort_id = self.request.GET.get("cohort")
         if cohort_id and cohort_id.isdigit():
             code = Cohort.objects.filter(pk=int(cohort_id)).values_list("code", flat=True).first()
             filename = f"enrollments-{slugify(code or cohort_id)}"
+            with_answers = code is not None and self.request.GET.get("answers") == "1"
+            if with_answers:
+                queryset = queryset.filter(cohort_id=int(cohort_id))
+                filename += "-answers"
         if spreadsheet_format == self.FORMAT_XLSX:
-            return exports.xlsx_response(queryset, filename=filename)
-        return exports.csv_response(queryset, filename=filename)
+            return exports.xlsx_response(queryset, filename=filename, with_answers=with_answers)
+        return exports.csv_response(queryset, filename=filename, with_answers=with_answers)
 
 
 def _county(enrollment):

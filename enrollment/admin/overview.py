@@ -74,6 +74,8 @@ class CohortOverviewView(CoordinatorRequiredMixin, View):
             "listing_url": listing,
             "csv_url": listing + "&export=csv",
             "xlsx_url": listing + "&export=xlsx",
+            "answers_csv_url": listing + "&export=csv&answers=1",
+            "answers_xlsx_url": listing + "&export=xlsx&answers=1",
             "pending_url": listing + f"&status={EnrollmentStatus.PENDING}",
             "breadcrumbs_items": [
                 {"url": reverse("wagtailadmin_home"), "label": _("Home")},

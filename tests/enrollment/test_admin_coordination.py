@@ -319,3 +319,33 @@ def test_answers_are_not_shown_to_specialists_or_trainers_in_the_admin(client, r
                 reverse("enrollment_enrollments:inspect", args=[enrollment.pk])):
         response = client.get(url)
         assert response.status_code == 302 and "gluteenivaba" not in response.content.decode()
+
+
+def _csv_rows(response):
+    import csv
+    import io
+
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return list(csv.reader(io.StringIO(body.decode("utf-8").lstrip("\ufeff"))))
+
+
+def test_cohort_export_with_answers_is_offered_on_the_overview_and_adds_the_answer_columns(admin_client):
+    cohort = factories.CohortFactory(code="gbg-2027-voru")
+    factories.EnrollmentFactory(cohort=cohort, answers=ANSWERS, user=factories.UserFactory(email="mari@voru.ee"))
+    factories.EnrollmentFactory(answers={"dietary_needs": "teise-rühma-vastus"})
+    html = _overview(admin_client, cohort).content.decode()
+    assert f"cohort={cohort.pk}&amp;export=csv&amp;answers=1" in html
+    response = admin_client.get(reverse("enrollment_enrollments:index"),
+                                {"cohort": cohort.pk, "export": "csv", "answers": "1"})
+    rows = _csv_rows(response)
+    assert rows[0][-4:] == ["Dietary needs", "Accessibility needs", "Supervisor", "Supervisor's e-mail"]
+    assert rows[1][1] == "mari@voru.ee" and rows[1][-4:] == list(ANSWERS.values())
+    assert len(rows) == 2 and "teise-rühma-vastus" not in str(rows)
+
+
+def test_answers_are_never_exported_without_a_single_cohort(admin_client):
+    """The answers go out only as one cohort's participant list, never in an export across cohorts."""
+    factories.EnrollmentFactory(answers=ANSWERS)
+    response = admin_client.get(reverse("enrollment_enrollments:index"), {"export": "csv", "answers": "1"})
+    rows = _csv_rows(response)
+    assert "Dietary needs" not in rows[0] and "gluteenivaba" not in str(rows)
