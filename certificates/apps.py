@@ -8,6 +8,8 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self):
+        # Imported here, not at the top: the receivers import services and models, which need the app
+        # registry to be ready (Django's documented place for connecting signals).
         from enrollment import signals
 
         from . import receivers

@@ -4,10 +4,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import County
 from courses.pages import CoursePage, ProgrammePage
 
-from .models import CODE_LENGTH, QualificationStatus, normalize_code
+from .models import CODE_LENGTH, normalize_code
 
 
 class VerifyForm(forms.Form):
@@ -28,8 +27,9 @@ class IssueForm(forms.Form):
                                        required=False)
     completed_on = forms.DateField(label=_("Completed on"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))
-    academic_hours = forms.DecimalField(label=_("Academic hours attended"), required=False, max_digits=6,
-                                        decimal_places=2, min_value=0)
+    academic_hours = forms.DecimalField(
+        label=_("Academic hours attended"), required=False, max_digits=6, decimal_places=2, min_value=0,
+        help_text=_("Empty: for a programme, the hours attended in its courses; for a course, its academic hours."))
     reason = forms.CharField(label=_("Reason for issuing by hand"), max_length=500, widget=forms.Textarea(
         attrs={"rows": 3}))
 
@@ -38,9 +38,6 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class RegisterFilterForm(forms.Form):
-    course = forms.ModelChoiceField(label=_("Course"), required=False, queryset=CoursePage.objects.filter(
-        qualifications__isnull=False).distinct().order_by("title"))
-    county = forms.ModelChoiceField(label=_("County"), required=False, queryset=County.objects.order_by("name"))
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Any status"))] + list(QualificationStatus.choices))
+class ReissueForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Empty: “Name changed”."))

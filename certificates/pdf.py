@@ -8,8 +8,10 @@ from pathlib import Path
 
 import segno
 from django.conf import settings
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import translation
+from weasyprint import HTML
 
 DEFAULT_FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 
@@ -27,16 +29,36 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m", micro=False).svg_data_uri(scale=1, border=4, dark="#1b2327")
 
 
+def _dates(certificate) -> str:
+    end = f"{certificate.completed_on:%d.%m.%Y}"
+    if certificate.started_on and certificate.started_on != certificate.completed_on:
+        return f"{certificate.started_on:%d.%m.%Y}–{end}"
+    return end
+
+
+def certificate_text(certificate) -> str:
+    """The course's certificate text with its variables filled from the certificate's own facts.
+
+    {course} the title on the certificate, {hours} the course's academic hours (a programme's total),
+    {attended_hours} the hours the holder attended (as printed in the facts), {dates} the training's dates.
+    Anything else in braces, and a fixed sentence without variables, is printed as it was written.
+    """
+    if not certificate.course_id or not certificate.course.certificate_text:
+        return ""
+    return certificate.course.certificate_sentence(
+        course=certificate.title, hours=floatformat(certificate.course.academic_hours, "-2"),
+        attended_hours=floatformat(certificate.academic_hours, "-2"), dates=_dates(certificate))
+
+
 def render_certificate_html(certificate, *, language: str) -> str:
     with translation.override(language):
         return render_to_string("certificates/pdf/certificate.html", {
-            "certificate": certificate, "fonts": font_urls(), "qr": qr_data_uri(certificate.verification_url),
+            "certificate": certificate, "text": certificate_text(certificate), "fonts": font_urls(),
+            "qr": qr_data_uri(certificate.verification_url),
             "verification_url": certificate.verification_url, "site_url": settings.SITE_URL,
         })
 
 
 def render_certificate_pdf(certificate, *, language: str = "et") -> bytes:
-    from weasyprint import HTML
-
     html = render_certificate_html(certificate, language=language)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

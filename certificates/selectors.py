@@ -6,13 +6,22 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.roles import is_coordinator
+from courses.pages import CoursePage
 from enrollment.models import Enrollment, EnrollmentStatus
 
-from .models import EXPIRING_DAYS, Certificate, QualificationStatus, TrainerQualification, normalize_code
+from .models import (
+    EXPIRING_DAYS,
+    Certificate,
+    CertificateStatus,
+    QualificationEvent,
+    QualificationStatus,
+    TrainerQualification,
+    normalize_code,
+)
 
 
 def certificates_for_user(*, user) -> list[Certificate]:
@@ -38,17 +47,27 @@ def certificate_for_download(*, user, number: str) -> Certificate | None:
     return None
 
 
-def certificates_for_admin(*, query: str = "") -> QuerySet[Certificate]:
-    certificates = Certificate.objects.select_related("user", "course", "programme").order_by("-issued_at", "-id")
-    if query:
-        certificates = certificates.filter(Q(number__icontains=query) | Q(holder_name__icontains=query)
-                                           | Q(title__icontains=query))
-    return certificates
+def certificates_for_admin() -> QuerySet[Certificate]:
+    """Every certificate, newest first, with what the admin listing shows (one query per page)."""
+    return Certificate.objects.select_related("user", "course", "programme").order_by("-issued_at", "-id")
+
+
+def certificate_status_q(status: str, now: dt.datetime | None = None) -> Q:
+    """A filter for certificates whose status (Certificate.status_on) is `status`; empty/unknown = all."""
+    now = now or timezone.now()
+    active = Q(revoked_at__isnull=True)
+    return {
+        CertificateStatus.VALID: active & (Q(expires_at__isnull=True) | Q(expires_at__gt=now)),
+        CertificateStatus.REVOKED: Q(revoked_at__isnull=False),
+        CertificateStatus.EXPIRED: active & Q(expires_at__lte=now),
+    }.get(status, Q())
 
 
 # --- trainer register ---------------------------------------------------------------------------
 
-def _status_filter(status: str, today: dt.date) -> Q:
+def qualification_status_q(status: str, today: dt.date | None = None) -> Q:
+    """A filter for qualifications whose status (TrainerQualification.status_on) is `status`; else all."""
+    today = today or timezone.localdate()
     soon = today + dt.timedelta(days=EXPIRING_DAYS)
     active = Q(suspended_at__isnull=True)
     return {
@@ -59,21 +78,25 @@ def _status_filter(status: str, today: dt.date) -> Q:
     }.get(status, Q())
 
 
-def trainer_register(*, course_id: int | None = None, county_id: int | None = None, status: str = "",
-                     today: dt.date | None = None) -> list[TrainerQualification]:
-    """Qualifications filtered by course, the trainer's county and status; two queries whatever the size."""
-    today = today or timezone.localdate()
-    qualifications = (TrainerQualification.objects
-                      .select_related("user__profile__municipality__county", "course", "source_cohort")
-                      .prefetch_related("source_trainers")
-                      .order_by("course__title", "user__full_name", "pk"))
-    if course_id:
-        qualifications = qualifications.filter(course_id=course_id)
-    if county_id:
-        qualifications = qualifications.filter(user__profile__municipality__county_id=county_id)
-    if status:
-        qualifications = qualifications.filter(_status_filter(status, today))
-    return list(qualifications)
+def trainer_register_queryset() -> QuerySet[TrainerQualification]:
+    """Every qualification with what the register shows and exports; two queries whatever the size."""
+    return (TrainerQualification.objects
+            .select_related("user__profile__municipality__county", "course", "source_cohort")
+            .prefetch_related("source_trainers")
+            .order_by("course__title", "user__full_name", "pk"))
+
+
+def qualifications_with_history() -> QuerySet[TrainerQualification]:
+    """Qualifications with their lineage and their history (events with their cohorts and actors)."""
+    return (trainer_register_queryset().select_related("certificate")
+            .prefetch_related(Prefetch("events", QualificationEvent.objects.select_related("cohort", "actor")
+                                       .order_by("at", "id"))))
+
+
+def courses_with_trainers() -> QuerySet:
+    """The courses that have qualified trainers (the lineage index), with their number of trainers."""
+    return (CoursePage.objects.filter(qualifications__isnull=False)
+            .annotate(trainer_count=Count("qualifications", distinct=True)).order_by("title"))
 
 
 def county_of(user) -> str:

@@ -11,7 +11,6 @@ Guarantees (see docs/certificates.md):
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -23,6 +22,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_coordinator
+from courses.pages import CoursePage
+from enrollment.attendance.selectors import programme_progress_for_user, progress_for_enrollment
 from enrollment.models import Cohort, Enrollment, EnrollmentStatus, SessionStatus
 
 from .exceptions import (
@@ -41,10 +42,10 @@ from .models import (
     QualificationEvent,
     TrainerQualification,
 )
-
-logger = logging.getLogger(__name__)
+from .rendering import certificate_pdf_schedule
 
 NUMBER_PREFIX = "OSK"
+DEFAULT_QUALIFICATION_MONTHS = 36
 REMINDER_DAYS = (90, 30)
 
 
@@ -58,6 +59,26 @@ def add_months(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise ValueError(day)  # pragma: no cover
+
+
+def certificate_expiry(*, course, completed_on: dt.date) -> dt.datetime | None:
+    """When a certificate of `course` completed on `completed_on` expires: the end of the day the course's
+    certificate validity (months) runs out, or None (never) when the course sets none (and for programmes)."""
+    months = course.certificate_validity_months if course is not None else None
+    if not months:
+        return None
+    last_day = add_months(completed_on, months)
+    return timezone.make_aware(dt.datetime.combine(last_day, dt.time(23, 59, 59)))
+
+
+def qualification_validity_months(*, course, granted_by=None) -> int:
+    """How long a qualification to train `course` lasts: the validity set on the course that grants it
+    (`granted_by`, whose `qualifies_for` is `course`); without one, on the first course that grants it;
+    DEFAULT_QUALIFICATION_MONTHS when no course grants it (founders, granted by hand)."""
+    if granted_by is None or granted_by.qualifies_for_id != course.pk:
+        granted_by = CoursePage.objects.filter(qualifies_for=course).order_by("pk").first()
+    months = granted_by.qualification_validity_months if granted_by is not None else None
+    return months or DEFAULT_QUALIFICATION_MONTHS
 
 
 def _check_coordinator(actor) -> None:
@@ -83,16 +104,11 @@ def attended_hours_for(enrollment: Enrollment) -> Decimal:
     """Academic hours the participant attended, from the attendance ledger.
 
     1. The completion result written when the cohort was closed (enrollment.completion), else
-    2. the attendance selectors' live progress for the enrollment, else (attendance code not available)
-    3. the course's academic hours (documented fallback; never used when the ledger exists).
+    2. the attendance selectors' live progress for the enrollment.
     """
     completion = getattr(enrollment, "completion", None)  # a missing reverse one-to-one gives None here
     if completion is not None:
         return Decimal(completion.attended_hours)
-    try:
-        from enrollment.attendance.selectors import progress_for_enrollment
-    except ImportError:  # pragma: no cover - attendance code not installed
-        return Decimal(enrollment.cohort.course.academic_hours)
     return Decimal(progress_for_enrollment(enrollment=enrollment).attended_hours)
 
 
@@ -110,18 +126,6 @@ def _trainer_names(cohort: Cohort) -> list[str]:
 
 
 # --- issuing ------------------------------------------------------------------------------------
-
-def _schedule_pdf(certificate_id: int) -> None:
-    def enqueue():
-        from .tasks import render_certificate_pdf
-
-        try:
-            render_certificate_pdf.enqueue(certificate_id=certificate_id)
-        except Exception:  # noqa: BLE001 - the PDF is also rendered on first download
-            logger.exception("Could not enqueue the PDF of certificate %s", certificate_id)
-
-    transaction.on_commit(enqueue)
-
 
 def certificate_issue(*, enrollment: Enrollment, actor=None) -> Certificate:
     """Issue the certificate of a COMPLETED enrollment, exactly once.
@@ -141,13 +145,15 @@ def certificate_issue(*, enrollment: Enrollment, actor=None) -> Certificate:
         cohort = enrollment.cohort
         course = cohort.course
         started_on, completed_on = _cohort_dates(cohort)
+        completed_on = completed_on or timezone.localdate()
         now = timezone.now()
         certificate = Certificate(
             number=certificate_number_allocate(year=timezone.localtime(now).year),
             user=enrollment.user, holder_name=enrollment.user.get_full_name(), course=course, title=course.title,
             enrollment=enrollment, cohort_code=cohort.code, issued_by=actor if is_coordinator(actor) else None,
-            issued_at=now, started_on=started_on, completed_on=completed_on or timezone.localdate(),
+            issued_at=now, started_on=started_on, completed_on=completed_on,
             academic_hours=attended_hours_for(enrollment),
+            expires_at=certificate_expiry(course=course, completed_on=completed_on),
             provider_name=course.provider.name if course.provider_id else "",
             trainer_names=_trainer_names(cohort),
         )
@@ -158,8 +164,9 @@ def certificate_issue(*, enrollment: Enrollment, actor=None) -> Certificate:
             raise AlreadyIssued() from error
         if course.qualifies_for_id:
             qualification_grant(user=enrollment.user, course=course.qualifies_for, source_cohort=cohort,
-                                granted_on=certificate.completed_on, certificate=certificate, actor=actor)
-        _schedule_pdf(certificate.pk)
+                                granted_on=certificate.completed_on, certificate=certificate, actor=actor,
+                                granted_by=course)
+        certificate_pdf_schedule(certificate_id=certificate.pk)
     return certificate
 
 
@@ -169,7 +176,10 @@ def certificate_issue_exception(*, user, reason: str, actor, course=None, progra
     """A coordinator issues a certificate outside the automatic path (a recorded exception with a reason).
 
     For a course or a programme (exactly one). Refuses non-coordinators, an empty reason, and a second
-    certificate for an enrollment that already has one.
+    certificate for an enrollment that already has one. Without `academic_hours` it prints the hours attended:
+    for a programme, those of its course parts in the attendance ledger (never the programme's total; refused
+    when none are recorded); for a course, the enrollment's ledger hours, or the course's hours when there is
+    no enrollment. A course's certificate validity sets `expires_at` from `completed_on`.
     """
     _check_coordinator(actor)
     reason = (reason or "").strip()
@@ -178,8 +188,14 @@ def certificate_issue_exception(*, user, reason: str, actor, course=None, progra
     if (course is None) == (programme is None):
         raise CertificateError(_("Choose either a course or a programme."))
     training = course or programme
-    if academic_hours is None:
-        academic_hours = course.academic_hours if course is not None else programme.total_hours
+    if academic_hours is None and programme is not None:
+        academic_hours = programme_progress_for_user(user=user, programme=programme).attended_hours
+        if not academic_hours:
+            raise CertificateError(_("No attended hours are recorded for this programme: enter the academic "
+                                     "hours attended."))
+    elif academic_hours is None:
+        academic_hours = attended_hours_for(enrollment) if enrollment is not None else course.academic_hours
+    completed_on = completed_on or timezone.localdate()
     with transaction.atomic():
         if enrollment is not None:
             enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
@@ -190,7 +206,8 @@ def certificate_issue_exception(*, user, reason: str, actor, course=None, progra
             number=certificate_number_allocate(year=timezone.localtime(now).year),
             user=user, holder_name=user.get_full_name(), course=course, programme=programme, title=training.title,
             enrollment=enrollment, exception_reason=reason, issued_by=actor, issued_at=now,
-            completed_on=completed_on or timezone.localdate(), academic_hours=academic_hours,
+            completed_on=completed_on, academic_hours=academic_hours,
+            expires_at=certificate_expiry(course=course, completed_on=completed_on),
             provider_name=training.provider.name if training.provider_id else "",
             trainer_names=_trainer_names(enrollment.cohort) if enrollment is not None else [],
         )
@@ -199,7 +216,7 @@ def certificate_issue_exception(*, user, reason: str, actor, course=None, progra
                 certificate.save()
         except IntegrityError as error:
             raise AlreadyIssued() from error
-        _schedule_pdf(certificate.pk)
+        certificate_pdf_schedule(certificate_id=certificate.pk)
     return certificate
 
 
@@ -245,34 +262,8 @@ def certificate_reissue(*, certificate: Certificate, actor, reason: str = "") ->
         certificate.version += 1
         certificate.issued_at = timezone.now()
         certificate.save(update_fields=["holder_name", "version", "issued_at"])
-        _schedule_pdf(certificate.pk)
+        certificate_pdf_schedule(certificate_id=certificate.pk)
     return certificate
-
-
-def certificate_render_pdf(*, certificate: Certificate) -> Certificate:
-    """Render the certificate's PDF and store it (replacing an older file of a previous version)."""
-    from django.core.files.base import ContentFile
-
-    from .pdf import render_certificate_pdf
-
-    certificate = Certificate.objects.select_related("user", "enrollment").get(pk=certificate.pk)
-    language = certificate.enrollment.language if certificate.enrollment_id else settings.LANGUAGE_CODE
-    content = render_certificate_pdf(certificate, language=language)
-    old_name = certificate.pdf.name if certificate.pdf else ""
-    certificate.pdf.save(f"{certificate.number}-v{certificate.version}.pdf", ContentFile(content), save=False)
-    Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
-    if old_name and old_name != certificate.pdf.name:
-        certificate.pdf.storage.delete(old_name)
-    return certificate
-
-
-def certificate_pdf_ensure(*, certificate: Certificate) -> Certificate:
-    """The stored PDF of the current version, rendered now if the background task has not run yet."""
-    expected = f"{certificate.number}-v{certificate.version}.pdf"
-    if certificate.pdf and certificate.pdf.name.endswith(expected) and certificate.pdf.storage.exists(
-            certificate.pdf.name):
-        return certificate
-    return certificate_render_pdf(certificate=certificate)
 
 
 # --- trainer qualifications ---------------------------------------------------------------------
@@ -286,14 +277,15 @@ def _record(qualification, kind, *, cohort=None, before=None, actor=None, reason
 
 def qualification_grant(*, user, course, granted_on: dt.date, source_cohort: Cohort | None = None,
                         source_trainers: Iterable | None = None, certificate: Certificate | None = None,
-                        actor=None, note: str = "") -> TrainerQualification:
-    """Make `user` a qualified trainer of `course` for the course's validity period from `granted_on`.
+                        actor=None, note: str = "", granted_by=None) -> TrainerQualification:
+    """Make `user` a qualified trainer of `course` from `granted_on` for the validity set on the course that
+    grants it (`granted_by`, e.g. the trainer course just completed; see qualification_validity_months).
 
     The lineage is recorded: the cohort where it was earned and that cohort's trainers (or `source_trainers`).
     If the person already holds a qualification for the course, this counts as a refresher: the validity is
     extended (never shortened) and the original lineage stays.
     """
-    months = course.qualification_validity_months or 36
+    months = qualification_validity_months(course=course, granted_by=granted_by)
     valid_until = add_months(granted_on, months)
     with transaction.atomic():
         existing = TrainerQualification.objects.select_for_update().filter(user=user, course=course).first()
@@ -321,7 +313,8 @@ def qualification_renew_by_teaching(*, cohort: Cohort,
     """Extend the qualifications of the trainers who delivered `cohort` (once per cohort).
 
     Each trainer's qualification for the course they needed to teach it (course.trainer_course) is extended to
-    `finished_on` + the validity period, if it was still valid (or expiring) on that day; an expired or
+    `finished_on` + the validity set on the course that granted it (the course of the cohort where it was earned,
+    see qualification_validity_months), if it was still valid (or expiring) on that day; an expired or
     suspended qualification is not revived by teaching.
     """
     course = cohort.course
@@ -329,17 +322,18 @@ def qualification_renew_by_teaching(*, cohort: Cohort,
     if finished_on is None:
         _start, end = _cohort_dates(cohort)
         finished_on = end or timezone.localdate()
-    months = target.qualification_validity_months or 36
     renewed = []
     with transaction.atomic():
         trainer_ids = list(cohort.trainers.values_list("pk", flat=True))
-        for qualification in TrainerQualification.objects.select_for_update().filter(
-                course=target, user_id__in=trainer_ids).order_by("pk"):
+        for qualification in TrainerQualification.objects.select_for_update(of=("self",)).select_related(
+                "source_cohort__course").filter(course=target, user_id__in=trainer_ids).order_by("pk"):
             if not qualification.allows_teaching_on(finished_on):
                 continue
             if qualification.events.filter(kind=QualificationEvent.Kind.RENEWED_BY_TEACHING, cohort=cohort).exists():
                 continue
             before = qualification.valid_until
+            granted_by = qualification.source_cohort.course if qualification.source_cohort_id else None
+            months = qualification_validity_months(course=target, granted_by=granted_by)
             qualification.valid_until = max(before, add_months(finished_on, months))
             if qualification.valid_until != before:
                 qualification.reminder_90_sent_at = qualification.reminder_30_sent_at = None

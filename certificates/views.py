@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import is_trainer
 
-from . import selectors, services
+from . import rendering, selectors, services
 from .badges import credential_for, status_document
 from .exceptions import CertificateError
 from .forms import VerifyForm
@@ -74,7 +74,7 @@ def _downloadable(request, number):
 
 @login_required
 def download_pdf(request, number):
-    certificate = services.certificate_pdf_ensure(certificate=_downloadable(request, number))
+    certificate = rendering.certificate_pdf_ensure(certificate=_downloadable(request, number))
     return FileResponse(certificate.pdf.open("rb"), as_attachment=True, filename=f"{certificate.number}.pdf",
                         content_type="application/pdf")
 

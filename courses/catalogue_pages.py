@@ -8,6 +8,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 
 from .blocks import BaseStreamBlock
+from .caching import register_query_params
 from .catalogue import FILTER_PARAMS, CatalogueFilterForm
 from .pages import CachedPageMixin, CoursePage, ProgrammePage, absolute_url
 from .selectors import catalogue_page
@@ -36,6 +37,8 @@ class HomePage(Page):
 
 class CourseIndexPage(CachedPageMixin, Page):
     """The catalogue of courses and programmes."""
+
+    cache_query_params = (*FILTER_PARAMS, "page")
 
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -66,3 +69,6 @@ class CourseIndexPage(CachedPageMixin, Page):
             "canonical_url": absolute_url(self, request),
         })
         return context
+
+
+register_query_params(*CourseIndexPage.cache_query_params)

@@ -1,10 +1,12 @@
 """Page types: the home page, the catalogue, a course, and a programme made of parts."""
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +30,7 @@ def _names() -> ListField:
     return ListField(child=CharField(), read_only=True)
 
 
+CERTIFICATE_VARIABLE = re.compile(r"\{(\w+)\}")
 HOURS_VALIDATORS = [MinValueValidator(Decimal("0.5"), message=_("Academic hours must be positive."))]
 
 
@@ -62,9 +65,11 @@ class BilingualSummaryMixin(models.Model):
 class CachedPageMixin:
     """Rendered pages of this type may be served from the anonymous page cache (courses/caching.py)."""
 
+    cache_query_params: tuple[str, ...] = ()  # the query parameters the page understands (others: not stored)
+
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        mark_cacheable(request, response)
+        mark_cacheable(request, response, params=self.cache_query_params)
         return response
 
 
@@ -103,7 +108,13 @@ class CoursePage(CachedPageMixin, BilingualSummaryMixin, Page):
         _("funding share (%)"), null=True, blank=True, validators=[MaxValueValidator(100)],
         help_text=_("The share of the cost that the funder covers, in per cent."))
     prerequisites = RichTextField(_("prerequisites"), blank=True, features=["bold", "italic", "link", "ul"])
-    certificate_text = models.TextField(_("what the certificate says"), blank=True)
+    certificate_text = models.TextField(
+        _("what the certificate says"), blank=True,
+        help_text=_("May use {course}, {hours} (the course's academic hours), {attended_hours} (the hours the "
+                    "participant attended) and {dates}, filled in on each certificate."))
+    certificate_validity_months = models.PositiveSmallIntegerField(
+        _("certificate valid for (months)"), null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text=_("Empty: the certificate does not expire."))
     eligible_counties = ParentalManyToManyField(
         "accounts.County", blank=True, related_name="+", verbose_name=_("open to counties"),
         help_text=_("Leave empty when specialists from every county may enroll."))
@@ -116,7 +127,9 @@ class CoursePage(CachedPageMixin, BilingualSummaryMixin, Page):
         verbose_name=_("qualifies graduates to train"),
         help_text=_("Completing this course makes the graduate a certified trainer of the chosen course."))
     qualification_validity_months = models.PositiveSmallIntegerField(
-        _("qualification valid for (months)"), default=36, validators=[MinValueValidator(1)])
+        _("qualification valid for (months)"), default=36, validators=[MinValueValidator(1)],
+        help_text=_("For a course that qualifies trainers: how long the qualification earned here lasts, and how "
+                    "far teaching or a refresher extends it."))
     one_cohort_at_a_time = models.BooleanField(
         _("one cohort at a time"), default=True,
         help_text=_("A person may hold or wait for a place in only one cohort of this course at a time."))
@@ -148,6 +161,7 @@ class CoursePage(CachedPageMixin, BilingualSummaryMixin, Page):
                         heading=_("Provider and funding")),
         MultiFieldPanel([
             FieldPanel("completion_min_percent"), FieldPanel("certificate_text"),
+            FieldPanel("certificate_validity_months"),
             FieldPanel("qualifies_for"), FieldPanel("qualification_validity_months"),
             FieldPanel("requires_qualified_trainers"), FieldPanel("trainer_qualification_course"),
         ], heading=_("Completion, certificate and trainer qualification")),
@@ -205,6 +219,19 @@ class CoursePage(CachedPageMixin, BilingualSummaryMixin, Page):
             "json_ld": json_ld_script(course_json_ld(self, url=url, cohorts=cohorts)),
         })
         return context
+
+    def certificate_sentence(self, *, course: str, hours: str, attended_hours: str, dates: str) -> str:
+        """The certificate text with its variables filled ({course}, {hours}, {attended_hours}, {dates}); anything
+        else in braces, and a fixed sentence, stays as written. The certificate and the course page both use it."""
+        values = {"course": course, "hours": hours, "attended_hours": attended_hours, "dates": dates}
+        text = CERTIFICATE_VARIABLE.sub(lambda match: values.get(match.group(1), match.group(0)), self.certificate_text)
+        return re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split()))  # an empty variable leaves no gap
+
+    @property
+    def certificate_text_public(self) -> str:
+        """The certificate text as the course page shows it: the figures of someone who attends in full."""
+        hours = floatformat(self.academic_hours, "-2")
+        return self.certificate_sentence(course=self.title, hours=hours, attended_hours=hours, dates="")
 
     @property
     def trainer_course(self) -> "CoursePage":

@@ -34,7 +34,7 @@ def course_json_ld(page, *, url: str, cohorts: list[CohortFacts]) -> dict:
         "url": url,
         "inLanguage": page.language,
         "timeRequired": _hours_to_duration(page.academic_hours),
-        "educationalCredentialAwarded": page.certificate_text or None,
+        "educationalCredentialAwarded": page.certificate_text_public or None,
         "about": [topic.name for topic in page.topics.all()] or None,
         "audience": [{"@type": "EducationalAudience", "educationalRole": group.name}
                      for group in page.target_groups.all()] or None,

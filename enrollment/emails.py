@@ -1,8 +1,9 @@
 """E-mails about an enrollment, rendered in the recipient's language (plain text + HTML).
 
-Services never send mail themselves: they call `enrollment_email_enqueue`, which hands the task
-`enrollment_email_task` (defined here, beside the code it runs) to the queue after the transaction commits.
-`build_message(kind, enrollment)` returns the message without sending it.
+Services never send mail themselves: they call `enrollment_email_enqueue`, which records the message in the
+outbox's message log and queues its delivery in the same transaction as the change (see outbox.services).
+The worker rebuilds the message with `build_enrollment_email` at each attempt; `build_message(kind,
+enrollment)` returns the message without sending it.
 
 Attachments (e.g. the calendar invitation): another module appends a callable to `ATTACHMENT_BUILDERS`:
 
@@ -30,6 +31,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from outbox.models import Message
+from outbox.services import message_enqueue
+
 from .models import Enrollment, SessionStatus
 from .tokens import offer_path
 
@@ -37,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 KINDS = ("confirmation", "waitlisted", "pending", "offer", "promotion", "rejection", "cancellation", "changed",
          "cohort_cancelled", "reminder")
+
+BUILDER = "enrollment.emails.build_enrollment_email"
 
 ATTACHMENT_BUILDERS: list[Callable[[str, Enrollment, EmailMultiAlternatives], None]] = []
 
@@ -104,30 +110,35 @@ def build_message(kind: str, enrollment: Enrollment) -> EmailMultiAlternatives:
     return message
 
 
-def send_enrollment_email(*, kind: str, enrollment_id: int) -> bool:
-    """Build and send one e-mail; False when the enrollment no longer exists."""
+def build_enrollment_email(*, kind: str, enrollment_id: int) -> EmailMultiAlternatives | None:
+    """The outbox's builder: the e-mail rendered from the enrollment as it is now; None when it is gone."""
     enrollment = (Enrollment.objects.select_related("user", "cohort", "cohort__course")
                   .prefetch_related("cohort__sessions__venue").filter(pk=enrollment_id).first())
     if enrollment is None:
-        return False
-    build_message(kind, enrollment).send()
-    return True
+        return None
+    return build_message(kind, enrollment)
 
 
 @task()
-def enrollment_email_task(*, kind: str, enrollment_id: int) -> bool:
-    """The worker's side of `enrollment_email_enqueue`: render and send, re-reading the enrollment."""
-    return send_enrollment_email(kind=kind, enrollment_id=enrollment_id)
+def enrollment_email_task(*, kind: str, enrollment_id: int) -> str:
+    """Tasks queued before the message log existed: log the message and queue its delivery."""
+    enrollment = Enrollment.objects.filter(pk=enrollment_id).first()
+    if enrollment is None:
+        return "missing"
+    with transaction.atomic():
+        return enrollment_email_enqueue(kind, enrollment).state
 
 
-def enrollment_email_enqueue(kind: str, enrollment: Enrollment) -> None:
-    """Send e-mail `kind` about `enrollment` once the current transaction commits (through the task queue)."""
-    enrollment_id = enrollment.pk
+def enrollment_email_enqueue(kind: str, enrollment: Enrollment) -> Message:
+    """Record e-mail `kind` about `enrollment` in the message log and queue it, in the current transaction.
 
-    def enqueue():
-        try:
-            enrollment_email_task.enqueue(kind=kind, enrollment_id=enrollment_id)
-        except Exception:  # a mail problem must never undo or break the committed change
-            logger.exception("Could not enqueue the %s e-mail for enrollment %s", kind, enrollment_id)
-
-    transaction.on_commit(enqueue)
+    With the database task backend the message and its task commit or roll back with the caller's change
+    (outbox): a committed change always has its e-mail queued, a rolled-back one never sends. Delivery is
+    at least once, retried on transient SMTP failures for 24 hours, and skipped if the message was already
+    sent (see outbox.services). Returns the logged `Message`.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown e-mail kind {kind!r}")
+    return message_enqueue(kind=kind, recipient_id=enrollment.user_id, builder=BUILDER,
+                           params={"kind": kind, "enrollment_id": enrollment.pk}, cohort_id=enrollment.cohort_id,
+                           enrollment_id=enrollment.pk)

@@ -1,4 +1,4 @@
-"""Specialist pages: enroll, My trainings, cancel, answer an offer (from the page or a signed e-mail link).
+"""Specialist pages: enroll, cancel, answer an offer (from the page or a signed e-mail link).
 
 Thin: each view parses input, calls one selector or service, and turns EnrollmentError into a message or a
 form error. Somebody else's enrollment is a 404, never a hint that it exists.
@@ -8,12 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import my_trainings_cache, selectors, services
+from . import selectors, services
 from .eligibility import eligibility_problem
 from .exceptions import AlreadyEnrolled, EnrollmentError, InvalidLink
 from .forms import ConfirmForm, EnrollForm
@@ -62,18 +61,6 @@ def enroll(request, cohort_id: int):
         "my_enrollment": selectors.user_active_enrollment(user=request.user, cohort=cohort),
     }
     return render(request, "enrollment/enroll.html", context, status=status)
-
-
-@login_required
-def my_trainings(request):
-    def build():
-        trainings = selectors.my_trainings(user=request.user)
-        html = render_to_string("enrollment/includes/my_trainings_list.html", {"trainings": trainings},
-                                request=request)
-        return html, trainings
-
-    return render(request, "enrollment/my_trainings.html",
-                  {"trainings_html": my_trainings_cache.get_or_build(request.user, build)})
 
 
 @login_required

@@ -8,6 +8,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from outbox.views import health
+
 from .api import api_router
 from .views import healthz, language_switch
 
@@ -18,6 +20,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("api/v2/", api_router.urls),
     path("healthz", healthz, name="healthz"),
+    path("health/", health, name="health"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from ..emails import enrollment_email_task
+from ..emails import enrollment_email_enqueue
 from ..models import Enrollment
 from ..statuses import LIVE_COHORT_STATUSES, EnrollmentStatus
 
@@ -37,6 +37,6 @@ def reminders_send_due(*, now=None) -> int:
                 continue
             row.reminder_sent_at = now
             row.save(update_fields=["reminder_sent_at"])
-            enrollment_email_task.enqueue(kind="reminder", enrollment_id=row.pk)
+            enrollment_email_enqueue("reminder", row)
             sent += 1
     return sent

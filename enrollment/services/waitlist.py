@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from outbox.services import enqueue_in_transaction
+
 from ..emails import enrollment_email_enqueue
 from ..exceptions import CohortFull, InvalidTransition, NotYourEnrollment, OfferExpired
 from ..models import Cohort, Enrollment
@@ -50,17 +52,11 @@ def _offer(cohort: Cohort, enrollment: Enrollment, *, actor=None, reason: str = 
 
 
 def _schedule_expiry(enrollment_id: int, expires: dt.datetime) -> None:
-    """Ask the worker to expire the offer at its deadline (the periodic sweep is the safety net)."""
-
-    def enqueue():
-        try:
-            if getattr(offer_expire_task.get_backend(), "supports_defer", False):
-                offer_expire_task.using(run_after=expires + dt.timedelta(seconds=1)).enqueue(
-                    enrollment_id=enrollment_id)
-        except Exception:
-            logger.exception("Could not schedule the expiry of offer %s", enrollment_id)
-
-    transaction.on_commit(enqueue)
+    """Ask the worker to expire the offer at its deadline; with the database task backend the task is written in
+    the offer's transaction (the periodic sweep is the safety net for the other backends)."""
+    if getattr(offer_expire_task.get_backend(), "supports_defer", False):
+        enqueue_in_transaction(offer_expire_task, run_after=expires + dt.timedelta(seconds=1),
+                               enrollment_id=enrollment_id)
 
 
 def waitlist_offer_next(*, cohort: Cohort, actor=None) -> list[Enrollment]:

@@ -3,20 +3,20 @@
 import datetime as dt
 import functools
 import zoneinfo
+from dataclasses import dataclass
 
 from django import template
 from django.template.defaultfilters import date
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
-from enrollment.models import SessionStatus
 from enrollment.selectors import course_cohorts
 
 register = template.Library()
+
+SESSION_LIST_TEMPLATE = "enrollment/includes/session_list.html"
 
 
 @register.simple_tag(takes_context=True)
@@ -25,9 +25,6 @@ def upcoming_cohorts(context, page):
     request = context.get("request")
     user = getattr(request, "user", None)
     return course_cohorts(course=page, user=user)
-
-
-SESSION_DATE_FORMAT = "D j. F Y, H:i"
 
 
 @functools.lru_cache(maxsize=8192)
@@ -45,41 +42,50 @@ def local_date(value, fmt: str = "DATETIME_FORMAT") -> str:
     return _local_date(value, fmt, get_language() or "", timezone.get_current_timezone_name())
 
 
-@functools.lru_cache(maxsize=8192)
-def _session_item(key: tuple) -> str:
-    """One session's list item; `key` holds everything it shows (see `_session_key`), so memoising is safe."""
-    (_pk, starts_at, ends_at, title, status, venue, online, language, zone) = key
-    tz = zoneinfo.ZoneInfo(zone)
-    starts, ends = starts_at.astimezone(tz), ends_at.astimezone(tz)
-    parts = [format_html('<time datetime="{}">{}</time>–<time datetime="{}">{}</time>',
-                         starts.isoformat(), _local_date(starts_at, SESSION_DATE_FORMAT, language, zone),
-                         ends.isoformat(), ends.strftime("%H:%M"))]
-    if title:
-        parts.append(format_html(" · {}", title))
-    if status == SessionStatus.CANCELLED:
-        parts.append(format_html(' <span class="badge badge-bad">{}</span>', _("Cancelled")))
-    if venue:
-        parts.append(format_html('<br><span class="muted">{}, {}</span>', *venue))
-    if online:
-        parts.append(format_html('<br><span class="muted">{}</span>', _("Online")))
-    return mark_safe("".join(parts))  # noqa: S308 - every part is escaped by format_html
+@dataclass(frozen=True, slots=True)
+class VenueItem:
+    name: str
+    address: str
 
 
-def _session_key(session, language: str, zone: str) -> tuple:
-    venue = (session.venue.name, session.venue.address) if session.venue_id else None
-    return (session.pk, session.starts_at, session.ends_at, session.title, session.status, venue,
-            bool(session.online_url), language, zone)
+@dataclass(frozen=True, slots=True)
+class SessionItem:
+    """What a session list shows of one session. The list's HTML is a function of these values, the template,
+    the language and the time zone only, which is what makes memoising it safe (see `session_list`)."""
+
+    pk: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    title: str
+    status: str
+    venue: VenueItem | None
+    is_online: bool
+
+    @classmethod
+    def of(cls, session) -> "SessionItem":
+        venue = VenueItem(session.venue.name, session.venue.address) if session.venue_id else None
+        return cls(session.pk, session.starts_at, session.ends_at, session.title, session.status, venue,
+                   bool(session.online_url))
 
 
-@register.simple_tag
-def session_list(sessions):
-    """The dates (Europe/Tallinn), venues and states of a cohort's sessions as a list.
+@functools.lru_cache(maxsize=4096)
+def _render_session_list(compiled: template.Template, items: tuple[SessionItem, ...], autoescape: bool,
+                         language: str, zone: str) -> str:
+    """`language` and `zone` are the active ones while rendering: they are arguments only to key the memo.
+    `compiled` is the loader's template object, a new one whenever the template is (re)loaded."""
+    html = compiled.render(template.Context({"sessions": items}, autoescape=autoescape))
+    return mark_safe(html.strip())  # noqa: S308 - a rendered template, trimmed
 
-    Built in Python rather than an included template: "My trainings" shows every session of every
-    enrollment, and a memoised item per session keeps that page cheap.
+
+@register.simple_tag(takes_context=True)
+def session_list(context, sessions):
+    """The dates (in the current time zone), venues and states of a cohort's sessions as a list, from the
+    template enrollment/includes/session_list.html.
+
+    "My trainings" shows every session of every enrollment, and everybody enrolled in a cohort sees the same
+    list: the template is rendered once per distinct list (and language and time zone), then memoised.
     """
-    if not sessions:
-        return format_html('<p class="muted">{}</p>', _("The dates will be announced soon."))
-    language, zone = get_language() or "", timezone.get_current_timezone_name()
-    return format_html('<ul class="session-list">{}</ul>', mark_safe(  # noqa: S308 - items are escaped
-        "".join(f"<li>{_session_item(_session_key(s, language, zone))}</li>" for s in sessions)))
+    compiled = context.template.engine.get_template(SESSION_LIST_TEMPLATE)
+    items = tuple(SessionItem.of(s) for s in sessions or ())
+    return _render_session_list(compiled, items, context.autoescape, get_language() or "",
+                                timezone.get_current_timezone_name())

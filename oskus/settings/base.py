@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "enrollment",
     "courses",
     "accounts",
+    "outbox",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -70,6 +71,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous hits of the catalogue, course and programme pages are answered here, before the middleware
+    # below that such a hit does not need (courses/caching.py).
+    "courses.caching.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,8 +83,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last: serves cached catalogue/course/programme pages to anonymous visitors (see courses/caching.py).
-    "courses.caching.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "oskus.urls"
@@ -197,6 +199,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Oskus <noreply@oskus.ee>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))  # a hung SMTP server must not hold a worker forever
+if os.environ.get("EMAIL_FILE_PATH"):  # for EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 
 # Background work: django-tasks with the database backend; `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
@@ -204,7 +209,7 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 # Anonymous page cache of the catalogue, course and programme pages (courses/caching.py).
 OSKUS_PAGE_CACHE = env_bool("PAGE_CACHE", True)
 OSKUS_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
-# Per-person cache of the "My trainings" list (enrollment/my_trainings_cache.py): needs a shared cache.
+# Per-person cache of the "My trainings" list (enrollment/my_trainings/cache.py): needs a shared cache.
 OSKUS_MY_TRAININGS_CACHE = env_bool("MY_TRAININGS_CACHE", bool(REDIS_URL))
 
 WAGTAIL_SITE_NAME = "Oskus"
@@ -223,6 +228,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"weasyprint": {"level": "WARNING"}},  # its INFO lines narrate every PDF step
 }
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 
@@ -231,3 +237,13 @@ ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ATTENDANCE_LOCK_DAYS = int(os.environ.get("ATTENDANCE_LOCK_DAYS", "7"))
 ATTENDANCE_CHECKIN_OPENS_MINUTES = 30  # self check-in opens this long before a session starts
 ATTENDANCE_CHECKIN_ROTATE_SECONDS = 60  # a new check-in code every minute (each valid for two)
+
+# Reliable background work (outbox/, docs/operations.md): worker lease and heartbeat, e-mail retries, health.
+OUTBOX_HEARTBEAT_SECONDS = float(os.environ.get("OUTBOX_HEARTBEAT_SECONDS", "10"))
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))  # no heartbeat this long: worker dead
+OUTBOX_MAX_CLAIMS = int(os.environ.get("OUTBOX_MAX_CLAIMS", "5"))  # a task that killed its worker this often fails
+OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"))
+OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
+OUTBOX_RETRY_FOR_SECONDS = int(os.environ.get("OUTBOX_RETRY_FOR_SECONDS", str(24 * 3600)))
+OUTBOX_OVERDUE_SECONDS = int(os.environ.get("OUTBOX_OVERDUE_SECONDS", "900"))
+OUTBOX_HEALTH_MAX_QUEUE_AGE_SECONDS = int(os.environ.get("OUTBOX_HEALTH_MAX_QUEUE_AGE_SECONDS", "300"))

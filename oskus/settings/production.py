@@ -32,3 +32,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# The page and My trainings caches must be shared by every process (a change on one must reach all): without
+# Redis they are off, whatever the environment says.
+if not REDIS_URL:  # noqa: F405
+    OSKUS_PAGE_CACHE = False
+    OSKUS_MY_TRAININGS_CACHE = False

@@ -93,7 +93,7 @@ def test_coordinator_sees_the_lineage_tree_with_constant_queries(cascade, client
     client.force_login(coordinator)
 
     with django_assert_max_num_queries(30):
-        response = client.get(reverse("certificates_admin:lineage", args=[base.pk]))
+        response = client.get(reverse("certificates_lineage:course", args=[base.pk]))
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -105,11 +105,13 @@ def test_trainer_register_filters_by_county_and_status_and_exports_csv(cascade, 
     client.force_login(coordinator)
     tartu = factories.county("Tartu maakond")
 
-    page = client.get(reverse("certificates_admin:register"), {"county": tartu.pk}).content.decode()
+    page = client.get(reverse("certificates_trainers:index"), {"county": tartu.pk}).content.decode()
     assert "Anne Algaja" in page and "Dmitri Šor" in page and "Boris Bürger" not in page
 
-    expiring = client.get(reverse("certificates_admin:register"), {"status": "expiring", "format": "csv"})
-    rows = list(csv.reader(io.StringIO(expiring.content.decode("utf-8-sig"))))
+    expiring = client.get(reverse("certificates_trainers:index"), {"status": "expiring", "export": "csv"})
+    body = b"".join(expiring.streaming_content)
+    assert body.startswith("\ufeff".encode())  # so that spreadsheet programs read UTF-8
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert expiring["Content-Type"].startswith("text/csv")
     assert [r[0] for r in rows[1:]] == ["Boris Bürger"]
     assert rows[1][2] == "Harju maakond" and rows[1][3] == base.title
@@ -119,8 +121,8 @@ def test_non_coordinators_cannot_open_the_admin_pages(cascade, client):
     base, people = cascade
     client.force_login(people["A"])
 
-    for url in (reverse("certificates_admin:register"), reverse("certificates_admin:lineage", args=[base.pk]),
-                reverse("certificates_admin:list")):
+    for url in (reverse("certificates_trainers:index"), reverse("certificates_lineage:course", args=[base.pk]),
+                reverse("certificates_admin:index")):
         response = client.get(url)
         assert response.status_code in (302, 403)
         assert "Helle Härm" not in response.content.decode()

@@ -1,5 +1,6 @@
 """The PDF (text with the Estonian name, a QR code to the verify page) and the Open Badges 3.0 credential."""
 
+import datetime as dt
 import json
 import re
 import subprocess
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from django.utils import timezone
 from PIL import Image
 from pyzbar.pyzbar import decode
 
@@ -86,10 +88,6 @@ def test_the_schema_check_is_real_a_credential_without_an_achievement_fails(cert
 
 
 def test_expiry_appears_as_valid_until(certificate):
-    import datetime as dt
-
-    from django.utils import timezone
-
     certificate.expires_at = timezone.now() + dt.timedelta(days=365)
     credential = credential_for(certificate)
 

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from courses import caching
+from courses.pages import ProgrammePart
 from tests import factories
 from tests.courses.conftest import cohort_with_session
 
@@ -142,3 +143,120 @@ def test_post_requests_and_previews_are_not_cached(client, site_tree, page_cache
     response = client.get(course.url)
 
     assert response["X-Page-Cache"] == "miss"
+
+
+# --- before the expensive middleware, one round trip, canonical keys, per-page invalidation (issue 16) ---------
+
+def test_the_page_cache_answers_before_sessions_locale_csrf_auth_and_messages(settings):
+    order = settings.MIDDLEWARE
+    cache_at = order.index("courses.caching.AnonymousPageCacheMiddleware")
+    for name in ("django.contrib.sessions.middleware.SessionMiddleware",
+                 "django.middleware.locale.LocaleMiddleware",
+                 "django.middleware.csrf.CsrfViewMiddleware",
+                 "django.contrib.auth.middleware.AuthenticationMiddleware",
+                 "django.contrib.messages.middleware.MessageMiddleware",
+                 "allauth.account.middleware.AccountMiddleware"):
+        assert cache_at < order.index(name), name
+
+
+def test_a_hit_is_one_cache_round_trip(client, site_tree, page_cache, monkeypatch):
+    url = factories.CoursePageFactory().url
+    client.get(url)
+    calls = []
+    backend = caching._cache()
+
+    class Recorder:
+        """The cache as the middleware sees it: every call it makes is one round trip (get_many is MGET)."""
+
+        def __getattr__(self, name):
+            method = getattr(backend, name)
+            return lambda *args, **kwargs: calls.append(name) or method(*args, **kwargs)
+
+    monkeypatch.setattr(caching, "_cache", Recorder)
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "hit"
+    assert calls == ["get_many"]
+
+
+def test_a_hit_keeps_the_headers_of_the_middleware_it_skips(client, site_tree, page_cache):
+    url = factories.CoursePageFactory().url  # (a request leaves its language active in the test's thread)
+    first = client.get(url)
+    second = client.get("/en" + url)
+    hit = client.get("/en" + url)
+    assert hit["X-Page-Cache"] == "hit"
+    assert hit["X-Frame-Options"] == first["X-Frame-Options"]
+    assert hit["Content-Language"] == "en" == second["Content-Language"]
+    assert '<html lang="en">' in hit.content.decode()
+
+
+def test_junk_query_parameters_neither_miss_nor_create_entries(client, site_tree, page_cache):
+    catalogue = site_tree["catalogue"]
+    factories.CoursePageFactory(format="online")
+    client.get(catalogue.url, {"format": "online", "topic": ""})
+    entries = len([key for key in caching._cache()._cache if "oskus:page:" in key])
+    for junk in ("utm_source=abc", "fbclid=1&utm_medium=x", "gclid=zz"):
+        response = client.get(f"{catalogue.url}?{junk}&format=online")
+        assert response["X-Page-Cache"] == "hit", junk
+    reordered = client.get(f"{catalogue.url}?topic=&format=online")
+    assert reordered["X-Page-Cache"] == "hit"
+    assert len([key for key in caching._cache()._cache if "oskus:page:" in key]) == entries == 1
+
+
+def test_parameters_a_page_does_not_understand_are_not_stored(client, site_tree, page_cache):
+    url = factories.CoursePageFactory().url
+    for value in ("a", "b", "c"):
+        assert client.get(url, {"q": value})["X-Page-Cache"] == "miss"
+    assert not [key for key in caching._cache()._cache if "oskus:page:" in key]
+
+
+def test_an_enrollment_makes_stale_only_the_pages_that_show_its_course(client, site_tree, page_cache,
+                                                                       django_capture_on_commit_callbacks):
+    catalogue = site_tree["catalogue"]
+    changed, other = factories.CoursePageFactory(title="Muutuv"), factories.CoursePageFactory(title="Teine")
+    programme = factories.ProgrammePageFactory(title="Programm")
+    ProgrammePart.objects.create(page=programme, course=changed, sort_order=1)
+    cohort = cohort_with_session(changed, capacity=3)
+    for page in (changed, other, programme, catalogue):
+        client.get(page.url)
+        assert client.get(page.url)["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.EnrollmentFactory(cohort=cohort, status="confirmed")
+
+    assert client.get(changed.url)["X-Page-Cache"] == "miss"
+    assert client.get(catalogue.url)["X-Page-Cache"] == "miss"
+    assert client.get(programme.url)["X-Page-Cache"] == "miss"
+    assert client.get(other.url)["X-Page-Cache"] == "hit"
+    assert client.get("/en" + other.url)["X-Page-Cache"] == "miss"  # never stored in English before
+
+
+def test_moving_a_page_makes_its_old_and_new_places_stale(client, site_tree, page_cache,
+                                                          django_capture_on_commit_callbacks):
+    course = factories.CoursePageFactory(slug="liikuv")
+    old_url = course.url
+    client.get(old_url)
+    assert client.get(old_url)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        course.slug = "liikunud"
+        course.save_revision().publish()
+    old = client.get(old_url)
+    assert old.get("X-Page-Cache") != "hit"
+    assert old.status_code == 301 and old["Location"] == "/koolitused/liikunud/"  # Wagtail's automatic redirect
+    assert client.get("/koolitused/liikunud/")["X-Page-Cache"] == "miss"
+
+
+def test_production_has_no_page_cache_without_a_shared_cache():
+    import os
+    import secrets
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent.parent
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "PAGE_CACHE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "oskus.settings.production", "SECRET_KEY": secrets.token_urlsafe(60),
+                "ALLOWED_HOSTS": "oskus.ee", "DATABASE_URL": "postgres://x@127.0.0.1:1/x"})
+    code = "from django.conf import settings; print(settings.OSKUS_PAGE_CACHE, settings.OSKUS_MY_TRAININGS_CACHE)"
+    result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=root, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["False", "False"], result.stderr

@@ -203,3 +203,12 @@ def test_api_does_not_show_drafts(client, site_tree):
     response = client.get("/api/v2/pages/", {"type": "courses.CoursePage"})
 
     assert response.json()["meta"]["total_count"] == 0
+
+
+def test_the_course_page_fills_the_certificate_variables_for_someone_attending_in_full(client, site_tree):
+    course = factories.CoursePageFactory(
+        academic_hours=16,
+        certificate_text="Osales koolitusel „{course}“ mahus {attended_hours} akadeemilist tundi {dates}.")
+    html = client.get(course.url).content.decode()
+    assert f"Osales koolitusel „{course.title}“ mahus 16 akadeemilist tundi." in html
+    assert "{attended_hours}" not in html and "{dates}" not in html

@@ -1,4 +1,4 @@
-"""E-mails: sent after commit through the task queue, in the recipient's language, text + HTML, hooks."""
+"""E-mails: logged and queued with the change (outbox), sent by the worker, in the recipient's language, text + HTML."""
 
 import datetime as dt
 import re
@@ -111,7 +111,7 @@ def test_no_email_when_the_transaction_rolls_back(cohort, django_capture_on_comm
     assert not Enrollment.objects.exists()
 
 
-def test_reminder_is_sent_once_two_days_before_the_first_session(site_tree):
+def test_reminder_is_sent_once_two_days_before_the_first_session(site_tree, django_capture_on_commit_callbacks):
     cohort = factories.CohortFactory()
     factories.SessionFactory(cohort=cohort, starts_at=timezone.now() + dt.timedelta(hours=40))
     later = factories.CohortFactory()
@@ -119,10 +119,12 @@ def test_reminder_is_sent_once_two_days_before_the_first_session(site_tree):
     due = factories.EnrollmentFactory(cohort=cohort)
     factories.EnrollmentFactory(cohort=later)
     factories.EnrollmentFactory(cohort=cohort, status=S.WAITLISTED)
-    call_command("sweep")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sweep")
     assert [m.to for m in mail.outbox] == [[due.user.email]]
     assert mail.outbox[0].subject.startswith("[Oskus] Meeldetuletus:")  # Estonian by default
-    call_command("sweep")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sweep")
     assert len(mail.outbox) == 1
     due.refresh_from_db()
     assert due.reminder_sent_at is not None
@@ -138,3 +140,24 @@ def test_sweep_command_expires_overdue_offers(site_tree, capsys):
     assert "expired_offers=1" in capsys.readouterr().out
     nxt.refresh_from_db()
     assert nxt.status == S.OFFERED
+
+
+def test_every_email_is_logged_with_a_stable_message_id(cohort, django_capture_on_commit_callbacks):
+    from outbox.models import Message
+
+    user = factories.UserFactory()
+    enrollment = run(django_capture_on_commit_callbacks, services.enrollment_create, user=user, cohort=cohort,
+                     answers={})
+    logged = Message.objects.get(enrollment_id=enrollment.pk)
+    assert (logged.kind, logged.recipient_id, logged.cohort_id, logged.state) == (
+        "confirmation", user.pk, cohort.pk, Message.State.SENT)
+    assert mail.outbox[-1].extra_headers["Message-ID"] == logged.message_id
+    assert logged.payload is None and logged.params == {"kind": "confirmation", "enrollment_id": enrollment.pk}
+
+
+def test_a_task_queued_before_the_message_log_still_sends_its_email(cohort, django_capture_on_commit_callbacks):
+    enrollment = factories.EnrollmentFactory(cohort=cohort)
+    with django_capture_on_commit_callbacks(execute=True):
+        emails.enrollment_email_task.call(kind="changed", enrollment_id=enrollment.pk)
+    assert [m.to for m in mail.outbox] == [[enrollment.user.email]]
+    assert emails.enrollment_email_task.call(kind="changed", enrollment_id=0) == "missing"

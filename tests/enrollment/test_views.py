@@ -134,24 +134,6 @@ def test_enroll_post_without_csrf_token_is_refused(cohort, specialist):
     assert not Enrollment.objects.exists()
 
 
-def test_my_trainings_groups_enrollments_with_constant_queries(cohort, specialist, django_assert_max_num_queries):
-    client = logged_in(specialist)
-    client.post(reverse("enroll", args=[cohort.pk]), valid_answers())
-    with django_assert_max_num_queries(12):
-        first = client.get(reverse("my_trainings"))
-    assert "Lapse heaolu hindamine" in first.content.decode()
-    for _ in range(4):
-        other = factories.CohortFactory(capacity=0)
-        factories.SessionFactory(cohort=other)
-        factories.SessionFactory(cohort=other, starts_at=timezone.now() + dt.timedelta(days=30))
-        services.enrollment_create(user=specialist, cohort=other, answers={})
-    with django_assert_max_num_queries(12):
-        response = client.get(reverse("my_trainings"))
-    html = response.content.decode()
-    assert html.count("enrollment-waitlisted") == 4
-    assert html.count("enrollment-confirmed") == 1
-
-
 def test_participant_cancels_from_my_trainings(cohort, specialist):
     client = logged_in(specialist)
     client.post(reverse("enroll", args=[cohort.pk]), valid_answers())

@@ -1,14 +1,18 @@
 """`manage.py sweep`: every periodic job of every app, in one idempotent pass (cron or `--loop`)."""
 
 import io
+import logging
 import time
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from certificates.services import qualification_reminders_send
 from enrollment.attendance.services import cohorts_close_due
 from enrollment.services import offers_expire_due, reminders_send_due
+from outbox.services import messages_requeue_overdue, tasks_recover_abandoned
+
+logger = logging.getLogger(__name__)
 
 
 def publish_scheduled() -> str:
@@ -24,6 +28,9 @@ JOBS = (
     ("session_reminders", reminders_send_due),
     ("closed_cohorts", cohorts_close_due),
     ("qualification_reminders", qualification_reminders_send),
+    # Reliability safety nets (outbox.services): tasks of dead workers, messages whose task went missing.
+    ("abandoned_tasks", tasks_recover_abandoned),
+    ("overdue_messages", messages_requeue_overdue),
 )
 
 
@@ -36,8 +43,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop=0, **options):
         while True:
-            results = " ".join(f"{name}={job()}" for name, job in JOBS)
-            self.stdout.write(f"sweep {results}")
+            results, failed = [], []
+            for name, job in JOBS:
+                try:
+                    results.append(f"{name}={job()}")
+                except Exception:  # one broken job must not starve the others (recovery runs last)
+                    logger.exception("sweep job %s failed", name)
+                    results.append(f"{name}=error")
+                    failed.append(name)
+            self.stdout.write(f"sweep {' '.join(results)}")
             if not loop:
+                if failed:
+                    raise CommandError(f"sweep jobs failed: {', '.join(failed)}")
                 return
             time.sleep(loop)

@@ -14,9 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from enrollment import my_trainings_cache, selectors, services
+from enrollment import services
 from enrollment.attendance.models import Attendance
 from enrollment.models import EnrollmentStatus
+from enrollment.my_trainings import cache as my_trainings_cache
+from enrollment.my_trainings import selectors
 from tests import factories
 
 S = EnrollmentStatus

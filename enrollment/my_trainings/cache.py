@@ -5,8 +5,8 @@ per enrollment with its sessions and hours; a person who comes back to it (after
 on the phone and then on the desktop) gets the same HTML again.
 
 Correctness comes from the key, never from guessing when to delete an entry. The key holds:
-- the catalogue-wide version of `courses.caching`, which rises after every change of a cohort, session,
-  venue, course page or enrollment of anybody (so waitlist positions and free places are never stale);
+- the schedule version, which rises (now and after the commit) on every change of a cohort, session, venue,
+  course page or enrollment of anybody (so waitlist positions and free places are never stale);
 - this person's attendance version, which rises after every change of one of their attendance marks;
 - the person, the language and the time zone.
 An entry also expires at the next moment the list would change by the clock alone (a session starts or
@@ -30,21 +30,22 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from ..models import Enrollment
+
 MAX_SECONDS = 600
 MARKS_KEY = "oskus:my-trainings:marks:{user_id}"
-APP_DIR = Path(__file__).resolve().parent
-CODE_FILES = ("templates/enrollment/includes/my_trainings_list.html", "templatetags/enrollment_tags.py",
-              "templatetags/attendance_tags.py", "selectors.py", "attendance/completion.py")
+SCHEDULE_KEY = "oskus:my-trainings:schedule"
+APP_DIR = Path(__file__).resolve().parent.parent  # the enrollment app
+# Everything the rendered list depends on besides the data (the key holds the data's versions).
+CODE_FILES = ("templates/enrollment/includes/my_trainings_list.html",
+              "templates/enrollment/includes/session_list.html",
+              "templates/enrollment/includes/attendance_progress.html",
+              "templatetags/enrollment_tags.py", "templatetags/attendance_tags.py",
+              "my_trainings/selectors.py", "attendance/completion.py")
 
 
 def enabled() -> bool:
     return bool(getattr(settings, "OSKUS_MY_TRAININGS_CACHE", False))
-
-
-def _catalogue_version() -> int:
-    from courses.caching import current_version  # the version every enrollment-related change raises
-
-    return current_version()
 
 
 @functools.cache
@@ -56,9 +57,9 @@ def _code_version() -> str:
     return digest.hexdigest()[:12]
 
 
-def _key(user_id: int, marks_version) -> str:
+def _key(user_id: int, marks_version, schedule_version) -> str:
     return ":".join(["oskus:my-trainings", _code_version(), str(user_id), translation.get_language() or "",
-                     timezone.get_current_timezone_name(), str(_catalogue_version()), str(marks_version or 0)])
+                     timezone.get_current_timezone_name(), str(schedule_version or 0), str(marks_version or 0)])
 
 
 def get_or_build(user, build) -> str:
@@ -68,7 +69,13 @@ def get_or_build(user, build) -> str:
     """
     if not enabled():
         return build()[0]
-    key = _key(user.pk, cache.get(MARKS_KEY.format(user_id=user.pk)))
+    versions = cache.get_many([MARKS_KEY.format(user_id=user.pk), SCHEDULE_KEY])
+    schedule = versions.get(SCHEDULE_KEY)
+    if schedule is None:
+        token = _new_schedule_version()
+        cache.add(SCHEDULE_KEY, token, None)
+        schedule = cache.get(SCHEDULE_KEY, token)
+    key = _key(user.pk, versions.get(MARKS_KEY.format(user_id=user.pk)), schedule)
     html = cache.get(key)
     if html is not None:
         return mark_safe(html)  # noqa: S308 - stored by this function from a rendered template
@@ -80,6 +87,23 @@ def get_or_build(user, build) -> str:
         if seconds >= 1:
             cache.set(key, html, int(seconds))
     return html
+
+
+def _new_schedule_version() -> int:
+    return int(timezone.now().timestamp() * 1_000_000)
+
+
+def _bump_schedule() -> None:
+    cache.set(SCHEDULE_KEY, _new_schedule_version(), None)
+
+
+def schedule_changed() -> None:
+    """Any cohort, session, enrollment, venue or course page changed: every stored list is stale (now, and again
+    after the commit, so that a list built from the rows before the commit is never stored as current)."""
+    if not enabled():
+        return
+    _bump_schedule()
+    transaction.on_commit(_bump_schedule)
 
 
 def _bump_marks(user_id: int) -> None:
@@ -95,13 +119,11 @@ def attendance_changed(sender, instance, raw=False, **kwargs) -> None:
     so that a list built from the data before the commit is never stored under the new version)."""
     if raw or not enabled():
         return
-    from .models import Enrollment
-
     if type(instance).enrollment.is_cached(instance):  # the services load it; no query then
         user_id = instance.enrollment.user_id
     else:
         user_id = Enrollment.objects.filter(pk=instance.enrollment_id).values_list("user_id", flat=True).first()
-    if user_id is None:  # the enrollment went too: its deletion raised the catalogue-wide version
+    if user_id is None:  # the enrollment went too: its deletion raised the schedule version
         return
     _bump_marks(user_id)
     transaction.on_commit(lambda: _bump_marks(user_id))

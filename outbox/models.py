@@ -1,0 +1,60 @@
+"""The message log (one row per e-mail) and the task workers' heartbeats.
+
+A `Message` row holds what is needed to rebuild and deliver one e-mail and what happened to it. It keeps no
+message body: the body is rendered again from `builder` and `params` (ids only) at each attempt. Account
+e-mails that cannot be rebuilt from ids (their links carry one-time keys) keep their rendered form in
+`payload` until they are sent; it is erased then and never shown.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Message(models.Model):
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RETRYING = "retrying", _("retrying")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=64, db_index=True)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="outbox_messages")
+    # Plain ids, not foreign keys: the outbox sits below the apps whose objects the messages are about.
+    cohort_id = models.BigIntegerField(_("cohort"), null=True, blank=True, db_index=True)
+    enrollment_id = models.BigIntegerField(_("enrollment"), null=True, blank=True, db_index=True)
+    builder = models.CharField(max_length=200, blank=True, editable=False)
+    params = models.JSONField(default=dict, blank=True, editable=False)
+    payload = models.JSONField(null=True, blank=True, editable=False)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True, db_index=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    resent_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, editable=False,
+                                    related_name="resends")
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_msg_state_next_idx")]
+
+    def __str__(self):
+        return f"{self.kind} {self.message_id}"
+
+
+class WorkerHeartbeat(models.Model):
+    """Written every few seconds by each running `db_worker`; a task whose worker stopped beating is re-run."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True)
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.worker_id
