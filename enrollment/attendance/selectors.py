@@ -159,9 +159,10 @@ def trainer_cohorts(*, user) -> list[Cohort]:
 def trainer_dashboard(*, user, now=None) -> dict:
     """What the trainer's dashboard shows (3 queries whatever the number of cohorts and sessions).
 
-    - `recent_sessions`: sessions before today whose marks can still be changed (they ended less than
-      ATTENDANCE_LOCK_DAYS ago, see session_locked), those with someone unmarked first, newest first;
-    - `today_sessions`, `week_sessions`: today, and the next seven days;
+    - `recent_sessions`: sessions that ended before today whose marks can still be changed (they ended
+      less than ATTENDANCE_LOCK_DAYS ago, see session_locked), those with someone unmarked first, newest first;
+    - `today_sessions`: sessions that overlap today (one running past midnight included);
+    - `week_sessions`: those starting in the next seven days;
     - `cohorts`: the cohorts `user` teaches, each with `closing` (a ClosingState: what is left before it can
       be closed).
     Cancelled sessions are not listed among the recent ones (nothing to mark).
@@ -171,7 +172,7 @@ def trainer_dashboard(*, user, now=None) -> dict:
     tomorrow = today + dt.timedelta(days=1)
     editable_since = now - dt.timedelta(days=lock_days())
     sessions = trainer_sessions(user=user, start=min(editable_since, today), end=today + dt.timedelta(days=7))
-    recent = [s for s in sessions if s.starts_at < today and s.ends_at >= editable_since
+    recent = [s for s in sessions if s.ends_at <= today and s.ends_at >= editable_since
               and s.status != SessionStatus.CANCELLED]
     recent.sort(key=lambda s: s.starts_at, reverse=True)
     recent.sort(key=lambda s: s.unmarked_count == 0)  # stable: unmarked first, each group newest first
@@ -181,7 +182,7 @@ def trainer_dashboard(*, user, now=None) -> dict:
         cohort.closing = states[cohort.pk]
     return {
         "recent_sessions": recent,
-        "today_sessions": [s for s in sessions if today <= s.starts_at < tomorrow],
+        "today_sessions": [s for s in sessions if s.starts_at < tomorrow and s.ends_at > today],
         "week_sessions": [s for s in sessions if s.starts_at >= tomorrow],
         "cohorts": cohorts,
         "now": timezone.localtime(now),

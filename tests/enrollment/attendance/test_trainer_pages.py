@@ -63,7 +63,7 @@ def _dashboard_queries(client, trainer, course, rows, django_assert_max_num_quer
     for index in range(rows):
         cohort = factories.CohortFactory(course=course, trainers=[trainer], status="running")
         people = [factories.EnrollmentFactory(cohort=cohort) for _ in range(2)]
-        past = make_session(cohort, days_ago=1 + index % 5)
+        past = make_session(cohort, days_ago=2 + index % 5)
         attendance_mark(session=past, actor=trainer, marks=[Mark(enrollment_id=people[0].pk, status="present")])
         make_session(cohort, days_ago=-2)
     client.force_login(trainer)
@@ -145,3 +145,22 @@ def test_other_trainers_and_specialists_never_see_the_answers(client, session, p
         for url in (reverse("attendance_roster", args=[session.pk]), reverse("trainer_dashboard")):
             response = client.get(url)
             assert "gluteenivaba" not in response.content.decode()
+
+
+def test_dashboard_splits_today_and_recent_at_local_midnight(trainer, cohort):
+    """Just after midnight: a session still running since yesterday is today's; one that ended before
+    midnight is recent (still open for marking)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from enrollment.attendance import selectors
+
+    now = timezone.make_aware(dt.datetime(2026, 11, 28, 0, 30))
+    running = factories.SessionFactory(cohort=cohort, starts_at=now - dt.timedelta(hours=1, minutes=30),
+                                       ends_at=now + dt.timedelta(minutes=30))
+    ended = factories.SessionFactory(cohort=cohort, starts_at=now - dt.timedelta(hours=4),
+                                     ends_at=now - dt.timedelta(hours=1))
+    board = selectors.trainer_dashboard(user=trainer, now=now)
+    assert board["today_sessions"] == [running]
+    assert board["recent_sessions"] == [ended]
