@@ -4,15 +4,19 @@ cohort that nobody enrolled in."""
 
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import ListingButton
 
 from ..exceptions import EnrollmentError
 from ..models import Cohort, Enrollment
@@ -20,12 +24,12 @@ from ..services import cohort_update, trainers_assign
 from .cohort_import import CohortImportView
 from .common import local_datetime
 from .forms import CohortAdminForm
-from .overview import CohortOverviewView
+from .overview import CohortOverviewView, WaitlistActionView
 
 
 class CohortIndexView(IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("course").with_place_counts()
+        return super().get_base_queryset().select_related("course").with_place_counts().with_dates()
 
     @cached_property
     def columns(self):
@@ -33,25 +37,47 @@ class CohortIndexView(IndexView):
         return [
             title,
             Column("course", label=gettext_lazy("Course"), accessor="course.title"),
+            Column("dates", label=gettext_lazy("Dates"), accessor=session_dates, sort_key="first_start"),
             Column("status", label=gettext_lazy("Status"), accessor="get_status_display", sort_key="status"),
-            Column("capacity", label=gettext_lazy("Places"), sort_key="capacity"),
-            Column("seats_taken", label=gettext_lazy("Taken"), sort_key="seats_taken"),
-            Column("free_places", label=gettext_lazy("Free"), sort_key="free_places"),
-            Column("waiting", label=gettext_lazy("Wait-listed"), sort_key="waiting"),
-            Column("pending", label=gettext_lazy("Pending approval"), sort_key="pending"),
+            # One "Places" column instead of five: the headers do not wrap, and five of them made the table
+            # overflow at 1,280 px. Sorted by free places.
+            Column("free_places", label=gettext_lazy("Places"), sort_key="free_places", accessor=places_summary),
             # A plain date: DateColumn shows "time since", which reads wrongly for a date in the future.
             Column("registration_closes", label=gettext_lazy("Registration closes"), sort_key="registration_closes",
                    accessor=local_datetime("registration_closes")),
         ]
 
     def get_list_more_buttons(self, instance):
+        """The row's actions go into Wagtail's "more" menu beside the code (MenuItem, like Edit and Delete):
+        a ListingButton would be drawn inline in the title column and squeeze it."""
         buttons = super().get_list_more_buttons(instance)
-        buttons.append(ListingButton(_("Overview"), url=reverse("enrollment_cohorts:overview", args=[instance.pk]),
-                                     icon_name="view", priority=5))
-        buttons.append(ListingButton(_("Import participants"),
-                                     url=reverse("enrollment_cohorts:import", args=[instance.pk]),
-                                     icon_name="upload", priority=40))
-        return buttons
+        buttons.append(MenuItem(_("Overview"), url=reverse("enrollment_cohorts:overview", args=[instance.pk]),
+                                icon_name="view", priority=5))
+        buttons.append(MenuItem(_("Import participants"),
+                                url=reverse("enrollment_cohorts:import", args=[instance.pk]),
+                                icon_name="upload", priority=40))
+        return sorted(buttons, key=lambda button: button.priority)
+
+
+def places_summary(cohort):
+    """Taken of capacity and free places (places.free_places, from `with_place_counts()`), then the people
+    waiting or pending approval when there are any, one per line."""
+    lines = [_("%(taken)s / %(capacity)s taken") % {"taken": cohort.seats_taken, "capacity": cohort.capacity},
+             _("%(free)s free") % {"free": cohort.free_places}]
+    if cohort.waiting:
+        lines.append(_("%(count)s wait-listed") % {"count": cohort.waiting})
+    if cohort.pending:
+        lines.append(_("%(count)s pending approval") % {"count": cohort.pending})
+    return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))  # noqa: S308 (a constant)
+
+
+def session_dates(cohort) -> str:
+    """First to last session (from `with_dates()`; cancelled sessions do not count), as local dates."""
+    first, last = getattr(cohort, "first_start", None), getattr(cohort, "last_end", None)
+    if first is None:
+        return "–"
+    start, end = date_format(timezone.localtime(first), "d.m.Y"), date_format(timezone.localtime(last), "d.m.Y")
+    return start if start == end else f"{start}–{end}"
 
 
 class RefusalsAsFormErrors:
@@ -170,4 +196,6 @@ class CohortViewSet(ModelViewSet):
             *super().get_urlpatterns(),
             path("overview/<int:pk>/", CohortOverviewView.as_view(), name="overview"),
             path("import/<int:pk>/", CohortImportView.as_view(), name="import"),
+            path("overview/<int:pk>/waitlist/<int:enrollment_id>/<str:action>/", WaitlistActionView.as_view(),
+                 name="waitlist_action"),
         ]

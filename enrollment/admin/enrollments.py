@@ -15,6 +15,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from accounts.models import County, Profession
 
+from ..attendance.selectors import answer_items
 from ..models import Cohort, Enrollment, EnrollmentStatus
 from . import exports
 
@@ -82,14 +83,21 @@ class EnrollmentIndexView(IndexView):
         return True
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
+        """The filtered rows; with `answers=1` AND one cohort chosen, also the sign-up answers (one cohort's
+        participant list for its coordinators: never across cohorts)."""
         filename = "enrollments"
+        with_answers = False
         cohort_id = self.request.GET.get("cohort")
         if cohort_id and cohort_id.isdigit():
             code = Cohort.objects.filter(pk=int(cohort_id)).values_list("code", flat=True).first()
             filename = f"enrollments-{slugify(code or cohort_id)}"
+            with_answers = code is not None and self.request.GET.get("answers") == "1"
+            if with_answers:
+                queryset = queryset.filter(cohort_id=int(cohort_id))
+                filename += "-answers"
         if spreadsheet_format == self.FORMAT_XLSX:
-            return exports.xlsx_response(queryset, filename=filename)
-        return exports.csv_response(queryset, filename=filename)
+            return exports.xlsx_response(queryset, filename=filename, with_answers=with_answers)
+        return exports.csv_response(queryset, filename=filename, with_answers=with_answers)
 
 
 def _county(enrollment):
@@ -103,7 +111,7 @@ def _profession(enrollment):
 
 
 class EnrollmentInspectView(InspectView):
-    """One enrollment with its full history (who, when, from, to, why)."""
+    """One enrollment with its sign-up answers and its full history (who, when, from, to, why)."""
 
     template_name = "enrollment/admin/enrollment_inspect.html"
 
@@ -117,6 +125,7 @@ class EnrollmentInspectView(InspectView):
         context = super().get_context_data(**kwargs)
         context["events"] = list(self.object.events.select_related("actor").order_by("at", "id"))
         context["status_labels"] = dict(EnrollmentStatus.choices)
+        context["answers"] = answer_items(self.object.answers)  # coordinators only: the viewset's permissions
         return context
 
 

@@ -2,8 +2,10 @@
 
 Only what a coordinator needs to run a cohort goes out: name, e-mail, organisation, profession, municipality
 and county, cohort, status and dates. Answers to the sign-up questions (they may hold health or dietary
-data) and anything else from the profile stay in the system. The rows come from ONE query, whatever their
-number. Cells that a spreadsheet would read as a formula are written as text (CSV injection).
+data) go out only on request (`with_answers`) and only in one cohort's list, which the listing view decides
+(`EnrollmentIndexView.as_spreadsheet`: the "with answers" download of the cohort page); anything else from
+the profile stays in the system. The rows come from ONE query, whatever their number. Cells that a
+spreadsheet would read as a formula are written as text (CSV injection).
 """
 
 import csv
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from ..attendance.selectors import ANSWER_LABELS
 from ..models import Enrollment
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,8 +34,9 @@ def _profile(enrollment):
     return getattr(enrollment.user, "profile", None)
 
 
-def columns() -> list[tuple[str, Callable[[Enrollment], object]]]:
-    """(heading, value getter) for every exported column, headings translated to the active language."""
+def columns(*, with_answers: bool = False) -> list[tuple[str, Callable[[Enrollment], object]]]:
+    """(heading, value getter) for every exported column, headings translated to the active language; with
+    `with_answers`, one more column per sign-up question (attendance.selectors.ANSWER_LABELS)."""
 
     def municipality(e):
         profile = _profile(e)
@@ -55,7 +59,11 @@ def columns() -> list[tuple[str, Callable[[Enrollment], object]]]:
         (_("Enrolled"), lambda e: _local(e.created_at)),
         (_("Joined the waitlist"), lambda e: _local(e.waitlist_joined_at)),
         (_("Offer expires"), lambda e: _local(e.offer_expires_at)),
-    ]
+    ] + ([(str(label), _answer(key)) for key, label in ANSWER_LABELS.items()] if with_answers else [])
+
+
+def _answer(key: str) -> Callable[[Enrollment], str]:
+    return lambda e: str((e.answers or {}).get(key) or "")
 
 
 def export_queryset(queryset: QuerySet) -> QuerySet:
@@ -63,7 +71,7 @@ def export_queryset(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("user__profile__municipality__county", "cohort__course")
 
 
-def rows(queryset: QuerySet) -> Iterator[list]:
+def rows(queryset: QuerySet, *, with_answers: bool = False) -> Iterator[list]:
     """The heading row, then one row per enrollment (one database query in all).
 
     Headings and labels are translated to the language active when this is called, even when the rows are
@@ -73,7 +81,7 @@ def rows(queryset: QuerySet) -> Iterator[list]:
 
     def generate():
         with translation.override(language):
-            cols = columns()
+            cols = columns(with_answers=with_answers)
             yield [heading for heading, _getter in cols]
             for enrollment in export_queryset(queryset).iterator(chunk_size=500):
                 yield [getter(enrollment) for _heading, getter in cols]
@@ -121,13 +129,15 @@ def xlsx_bytes(data: Iterable[list], *, title: str) -> bytes:
     return output.getvalue()
 
 
-def csv_response(queryset: QuerySet, *, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(csv_lines(rows(queryset)), content_type="text/csv; charset=utf-8")
+def csv_response(queryset: QuerySet, *, filename: str, with_answers: bool = False) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(csv_lines(rows(queryset, with_answers=with_answers)),
+                                     content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
 
-def xlsx_response(queryset: QuerySet, *, filename: str) -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(rows(queryset), title=_("Enrollments")), content_type=XLSX_CONTENT_TYPE)
+def xlsx_response(queryset: QuerySet, *, filename: str, with_answers: bool = False) -> HttpResponse:
+    response = HttpResponse(xlsx_bytes(rows(queryset, with_answers=with_answers), title=_("Enrollments")),
+                            content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response

@@ -140,3 +140,15 @@ class ImportConfirmForm(forms.Form):
     """Step 2 of the import: the checked file travels back signed, so it cannot be changed in between."""
 
     payload = forms.CharField(widget=forms.HiddenInput)
+
+
+class WaitlistMoveForm(forms.Form):
+    """The cohort to move one wait-listed person to: another planned, open or running cohort of the course."""
+
+    to_cohort = forms.ModelChoiceField(label=_("Move to cohort"), queryset=Cohort.objects.none())
+
+    def __init__(self, *args, enrollment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_cohort"].queryset = (Cohort.objects.filter(course_id=enrollment.cohort.course_id,
+                                                                   status__in=LIVE_COHORT_STATUSES)
+                                             .exclude(pk=enrollment.cohort_id).order_by("code"))

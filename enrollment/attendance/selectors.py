@@ -7,8 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import is_coordinator
 from courses.pages import ProgrammePage, ProgrammePart
@@ -79,6 +81,12 @@ class RosterRow:
     def minutes_missed(self) -> int:
         return self.attendance.minutes_missed if self.attendance else 0
 
+    @property
+    def answers(self) -> list[tuple[str, str]]:
+        """The sign-up answers, for the roster of this cohort only: a make-up guest's answers were given to
+        another cohort, whose trainers and coordinators alone may read them, so none are shown."""
+        return [] if self.is_makeup else answer_items(self.enrollment.answers)
+
 
 def session_for_roster(*, session_id: int) -> Session:
     """The session with its cohort, course and venue (1 query); raises Session.DoesNotExist."""
@@ -113,26 +121,148 @@ def roster_counts(rows: list[RosterRow]) -> dict[str, int]:
     return counts
 
 
+def _with_marking_counts(sessions):
+    """Annotate sessions with `participant_count` (the cohort's markable enrollments), `marked_count` (those
+    of them marked for the session; make-up guests do not count) and `unmarked_count`: correlated subqueries,
+    so the row count never multiplies and the query count never grows with the rows."""
+    participants = (Enrollment.objects.filter(cohort_id=OuterRef("cohort_id"), status__in=MARKABLE_STATUSES)
+                    .order_by().values("cohort_id").annotate(n=Count("pk")).values("n"))
+    marked = (Attendance.objects.filter(session_id=OuterRef("pk"), enrollment__cohort_id=OuterRef("cohort_id"),
+                                        enrollment__status__in=MARKABLE_STATUSES)
+              .order_by().values("session_id").annotate(n=Count("pk")).values("n"))
+    return sessions.annotate(
+        participant_count=Coalesce(Subquery(participants, output_field=IntegerField()), Value(0)),
+        marked_count=Coalesce(Subquery(marked, output_field=IntegerField()), Value(0)),
+    ).annotate(unmarked_count=Greatest(F("participant_count") - F("marked_count"), Value(0)))
+
+
 def trainer_sessions(*, user, start: dt.datetime, end: dt.datetime) -> list[Session]:
-    """Sessions between start and end of the cohorts `user` teaches (every cohort for a coordinator), 1 query."""
+    """Sessions between start and end of the cohorts `user` teaches (every cohort for a coordinator), 1 query,
+    with the marking counts of `_with_marking_counts`."""
     sessions = (Session.objects.filter(starts_at__lt=end, ends_at__gt=start)
                 .exclude(cohort__status=CohortStatus.CANCELLED)
                 .select_related("cohort", "cohort__course", "venue")
-                .annotate(participant_count=Count("cohort__enrollments", distinct=True,
-                                                  filter=Q(cohort__enrollments__status__in=MARKABLE_STATUSES)),
-                          marked_count=Count("attendances", distinct=True))
                 .order_by("starts_at"))
     if not is_coordinator(user):
         sessions = sessions.filter(cohort__trainers=user)
-    return list(sessions)
+    return list(_with_marking_counts(sessions))
 
 
 def trainer_cohorts(*, user) -> list[Cohort]:
-    """Running and upcoming cohorts `user` teaches, with their course (1 query)."""
+    """Cohorts `user` teaches that are not cancelled, with their course (1 query)."""
     cohorts = (Cohort.objects.filter(trainers=user)
                .exclude(status__in=[CohortStatus.CANCELLED])
                .select_related("course").order_by("status", "code"))
     return list(cohorts)
+
+
+def trainer_dashboard(*, user, now=None) -> dict:
+    """What the trainer's dashboard shows (3 queries whatever the number of cohorts and sessions).
+
+    - `recent_sessions`: sessions that ended before today whose marks can still be changed (they ended
+      less than ATTENDANCE_LOCK_DAYS ago, see session_locked), those with someone unmarked first, newest first;
+    - `today_sessions`: sessions that overlap today (one running past midnight included);
+    - `week_sessions`: those starting in the next seven days;
+    - `cohorts`: the cohorts `user` teaches, each with `closing` (a ClosingState: what is left before it can
+      be closed).
+    Cancelled sessions are not listed among the recent ones (nothing to mark).
+    """
+    now = now or timezone.now()
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    tomorrow = today + dt.timedelta(days=1)
+    editable_since = now - dt.timedelta(days=lock_days())
+    sessions = trainer_sessions(user=user, start=min(editable_since, today), end=today + dt.timedelta(days=7))
+    recent = [s for s in sessions if s.ends_at <= today and s.ends_at >= editable_since
+              and s.status != SessionStatus.CANCELLED]
+    recent.sort(key=lambda s: s.starts_at, reverse=True)
+    recent.sort(key=lambda s: s.unmarked_count == 0)  # stable: unmarked first, each group newest first
+    cohorts = trainer_cohorts(user=user)
+    states = closing_states(cohorts=cohorts, now=now)
+    for cohort in cohorts:
+        cohort.closing = states[cohort.pk]
+    return {
+        "recent_sessions": recent,
+        "today_sessions": [s for s in sessions if s.starts_at < tomorrow and s.ends_at > today],
+        "week_sessions": [s for s in sessions if s.starts_at >= tomorrow],
+        "cohorts": cohorts,
+        "now": timezone.localtime(now),
+    }
+
+
+# --- closing a cohort: what is left ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClosingState:
+    """What is left before a cohort can be closed (and its certificates issued)."""
+
+    status: str
+    sessions_total: int
+    sessions_to_come: int
+    unmarked_sessions: tuple  # sessions that have ended with at least one participant not marked
+    last_end: dt.datetime | None
+
+    @property
+    def closed(self) -> bool:
+        return self.status in (CohortStatus.FINISHED, CohortStatus.CANCELLED)
+
+    @property
+    def ready(self) -> bool:
+        """Ready to close: not closed, has sessions, the last one has ended, and every one of them is marked."""
+        return (not self.closed and self.sessions_total > 0 and self.sessions_to_come == 0
+                and not self.unmarked_sessions)
+
+
+def closing_states(*, cohorts, now=None) -> dict[int, ClosingState]:
+    """ClosingState per cohort id (1 query whatever the number of cohorts and sessions; 0 without cohorts).
+
+    Cancelled sessions are ignored; a session counts as "to come" until it has ended.
+    """
+    now = now or timezone.now()
+    cohorts = list(cohorts)
+    by_cohort = defaultdict(list)
+    if cohorts:
+        sessions = (Session.objects.filter(cohort_id__in=[c.pk for c in cohorts])
+                    .exclude(status=SessionStatus.CANCELLED).order_by("starts_at"))
+        for session in _with_marking_counts(sessions):
+            by_cohort[session.cohort_id].append(session)
+    states = {}
+    for cohort in cohorts:
+        sessions = by_cohort[cohort.pk]
+        states[cohort.pk] = ClosingState(
+            status=cohort.status,
+            sessions_total=len(sessions),
+            sessions_to_come=sum(1 for s in sessions if s.ends_at > now),
+            unmarked_sessions=tuple(s for s in sessions if s.ends_at <= now and s.unmarked_count > 0),
+            last_end=max((s.ends_at for s in sessions), default=None),
+        )
+    return states
+
+
+def closing_state(*, cohort: Cohort, now=None) -> ClosingState:
+    return closing_states(cohorts=[cohort], now=now)[cohort.pk]
+
+
+# --- sign-up answers -------------------------------------------------------------------------------
+
+# The questions a course may ask at sign-up (enrollment.forms.EnrollForm), as staff read them.
+ANSWER_LABELS = {
+    "dietary_needs": gettext_lazy("Dietary needs"),
+    "accessibility_needs": gettext_lazy("Accessibility needs"),
+    "supervisor_name": gettext_lazy("Supervisor"),
+    "supervisor_email": gettext_lazy("Supervisor's e-mail"),
+}
+
+
+def answer_items(answers: dict | None) -> list[tuple[str, str]]:
+    """(label, answer) pairs of an enrollment's sign-up answers, the known questions first, empty ones left out.
+
+    Who may see them is the caller's rule: only the cohort's coordinators and trainers (see `may_mark` and
+    `RosterRow.answers`); never other trainers or other participants.
+    """
+    answers = answers or {}
+    items = [(str(label), str(answers[key])) for key, label in ANSWER_LABELS.items() if answers.get(key)]
+    items += [(str(key), str(value)) for key, value in answers.items() if key not in ANSWER_LABELS and value]
+    return items
 
 
 def checkins_for_session(*, session: Session) -> list[Attendance]:

@@ -3,8 +3,6 @@
 Thin: every view checks who may see or change what, then calls one selector or service.
 """
 
-import datetime as dt
-
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -42,20 +40,13 @@ def _require_marker(user, session: Session) -> set[int]:
 @login_required
 @require_GET
 def trainer_dashboard(request):
-    """My cohorts and sessions today / this week (trainers; coordinators see every cohort's sessions)."""
+    """Recent sessions still open for marking, today, this week, and my cohorts with what is left before
+    closing them (trainers; coordinators see every cohort's sessions)."""
     user = request.user
     if not (is_trainer(user) or is_coordinator(user)):
         raise PermissionDenied
-    now = timezone.localtime()
-    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    tomorrow = today + dt.timedelta(days=1)
-    sessions = selectors.trainer_sessions(user=user, start=today, end=today + dt.timedelta(days=7))
-    context = {
-        "today_sessions": [s for s in sessions if s.starts_at < tomorrow],
-        "week_sessions": [s for s in sessions if s.starts_at >= tomorrow],
-        "cohorts": selectors.trainer_cohorts(user=user),
-        "now": now,
-    }
+    context = selectors.trainer_dashboard(user=user)
+    context.update({"lock_days": selectors.lock_days(), "is_coordinator": is_coordinator(user)})
     return render(request, "enrollment/attendance/dashboard.html", context)
 
 

@@ -1,7 +1,8 @@
 """The only code that changes enrollment state, one module per process:
 
 - `enrollments`: enroll, cancel, approve, reject, move, record the completion outcome;
-- `waitlist`: offers of freed places, accepting, declining and expiring them;
+- `waitlist`: offers of freed places (in order, or to one person by a coordinator), accepting, declining and
+  expiring them;
 - `cohorts`: cancelling a cohort, telling its people about changes, assigning trainers, editing it;
 - `reminders`: the reminder before the first session;
 - `state`: what they all share — the cohort lock, the place counts read under it, the status change with
@@ -40,7 +41,14 @@ from .enrollments import (
 )
 from .reminders import reminders_send_due
 from .state import cohort_lock, cohorts_lock, enrollment_status_set
-from .waitlist import offer_accept, offer_decline, offer_expire, offers_expire_due, waitlist_offer_next
+from .waitlist import (
+    offer_accept,
+    offer_decline,
+    offer_expire,
+    offers_expire_due,
+    waitlist_offer_next,
+    waitlist_offer_person,
+)
 
 __all__ = [
     "cancellation_deadline", "cohort_cancel", "cohort_lock", "cohort_notify_changed", "cohort_teaching_days",
@@ -48,5 +56,5 @@ __all__ = [
     "enrollment_create", "enrollment_move", "enrollment_record_outcome", "enrollment_reject",
     "enrollment_status_set", "offer_accept", "offer_decline", "offer_expire", "offers_expire_due",
     "registration_check", "reminders_send_due", "trainer_candidates", "trainers_assign", "trainers_check",
-    "waitlist_offer_next",
+    "waitlist_offer_next", "waitlist_offer_person",
 ]

@@ -15,7 +15,7 @@ from django_tasks import task
 from outbox.services import enqueue_in_transaction
 
 from ..emails import enrollment_email_enqueue
-from ..exceptions import InvalidTransition, NotYourEnrollment, OfferExpired
+from ..exceptions import CohortFull, InvalidTransition, NotYourEnrollment, OfferExpired
 from ..models import Cohort, Enrollment
 from ..statuses import LIVE_COHORT_STATUSES, EnrollmentStatus
 from . import state
@@ -67,6 +67,29 @@ def waitlist_offer_next(*, cohort: Cohort, actor=None) -> list[Enrollment]:
     with transaction.atomic():
         locked = state.cohort_lock(cohort.pk)
         return waitlist_offer_free_places(locked, actor=actor)
+
+
+def waitlist_offer_person(*, enrollment: Enrollment, actor) -> Enrollment:
+    """Offer a place now to this wait-listed person (a coordinator's choice, e.g. out of the usual order).
+
+    Guaranteed, under the cohort lock: the person is still WAITLISTED, the cohort is planned, open or
+    running, and a place is unheld (capacity minus the places confirmed, offered or completed); otherwise a
+    translated EnrollmentError is raised and nothing changes. The offer is the usual one: `cohort.offer_hours`
+    to accept, the offer e-mail, the expiry scheduled, a history row naming the actor. Nobody else's place
+    or turn is taken: only an unheld place is ever offered.
+    """
+    with transaction.atomic():
+        locked = state.cohort_lock(enrollment.cohort_id)
+        current = state.enrollment_reload(enrollment)
+        if current.status != S.WAITLISTED:
+            raise InvalidTransition(_("Only a wait-listed person can be offered a place."))
+        if locked.status not in LIVE_COHORT_STATUSES:
+            raise InvalidTransition(_("This cohort is closed: no place can be offered."))
+        if state.place_counts(locked).unheld <= 0:
+            raise CohortFull(_("No place is free to offer: every place is taken or already offered. Raise the "
+                               "capacity or free a place first."))
+        _offer(locked, current, actor=actor, reason=_("Offered by a coordinator."))
+    return current
 
 
 def offer_accept(*, enrollment: Enrollment, actor) -> Enrollment:
