@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from certificates import services
