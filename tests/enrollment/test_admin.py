@@ -436,7 +436,8 @@ def test_cohort_page_runs_a_constant_number_of_queries(admin_client, django_asse
     for index in range(rows):
         factories.EnrollmentFactory(cohort=cohort, status=S.WAITLISTED if index % 2 else S.CONFIRMED,
                                     waitlist_joined_at=now + dt.timedelta(seconds=index))
-    with django_assert_max_num_queries(20):
+    # 22 for 5 rows and for 50: the page's own reads plus the staff-session and Wagtail admin ones.
+    with django_assert_max_num_queries(22):
         response = admin_client.get(reverse("enrollment_cohorts:overview", args=[cohort.pk]))
         assert response.status_code == 200
     assert len(response.context["waitlist"]) == rows // 2

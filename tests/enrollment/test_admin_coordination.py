@@ -138,7 +138,7 @@ def test_waitlist_offer_person_refuses_while_no_place_is_unheld(full_cohort, coo
     cohort, holders, first, second = full_cohort
     with pytest.raises(EnrollmentError) as refusal:
         services.waitlist_offer_person(enrollment=second, actor=coordinator)
-    assert "No place is free" in str(refusal.value)
+    assert "Pakkuda pole ühtegi vaba kohta" in str(refusal.value)
     second.refresh_from_db()
     assert second.status == S.WAITLISTED
 
@@ -187,7 +187,7 @@ def test_coordinator_offers_now_when_a_place_is_unheld(admin_client, full_cohort
 def test_offer_now_without_a_free_place_is_refused_with_the_reason(admin_client, full_cohort):
     cohort, holders, first, second = full_cohort
     response = admin_client.post(_action_url(second, "offer"), follow=True)
-    assert "No place is free" in response.content.decode()
+    assert "No place is free" in response.content.decode()  # the admin speaks the user's admin language
     second.refresh_from_db()
     assert second.status == S.WAITLISTED
 

@@ -53,7 +53,7 @@ def world(site_tree, specialist, trainer, coordinator):
     certificate = certificate_services.certificate_issue(enrollment=done)
     values = {
         "session_id": session.pk, "cohort_id": cohort.pk, "course_id": cohort.course_id,
-        "pk": enrollment.pk, "user_id": specialist.pk,
+        "pk": enrollment.pk, "user_id": specialist.pk, "enrollment_id": enrollment.pk,
         "number": certificate.number, "fmt": "csv", "action": "accept", "uid": str(session.uid),
         "code": cohort.code, "token": "t" * 32, "key": "k" * 20, "uidb36": "1", "uidb64": "MQ",
     }
