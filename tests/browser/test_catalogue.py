@@ -87,7 +87,7 @@ def test_coordinator_publishes_a_course_and_a_visitor_finds_it(browser_page, ass
     # Wagtail 8 autosaves a new page as a draft while it is edited and then points the form at the draft's
     # edit view; publishing before that would post the add form again (and fail on the now-taken slug).
     # Wait for the autosave to have happened, as the editor's "saved" state tells a person.
-    page.wait_for_function("!document.querySelector('#page-edit-form').action.includes('/add/')")
+    page.wait_for_function("!document.querySelector('#page-edit-form').action.includes('/add/')", timeout=60_000)
     assert CoursePage.objects.filter(title__startswith="Perepesa", live=False).count() == 1
 
     # Publish from the footer's action menu.
