@@ -46,8 +46,9 @@ def filtered_enrollments(request):
     """The listing's queryset with the request's filters and search applied (for "select all" bulk actions)."""
     queryset = enrollment_listing_queryset()
     filters = EnrollmentFilterSet(request.GET, queryset=queryset, request=request)
-    if filters.is_valid():
-        queryset = filters.qs
+    if not filters.is_valid():
+        return queryset.none()  # a broken filter narrows to nothing, never widens to everybody
+    queryset = filters.qs
     query = (request.GET.get("q") or "").strip()
     if query:
         condition = Q()
@@ -59,6 +60,12 @@ def filtered_enrollments(request):
 
 class EnrollmentIndexView(IndexView):
     template_name = "enrollment/admin/enrollment_index.html"
+
+    def filter_queryset(self, queryset):
+        """Wagtail ignores invalid filters (the whole list); for people's data a broken filter shows nobody."""
+        if self.filters and not self.filters.is_valid():
+            return queryset.none()
+        return super().filter_queryset(queryset)
 
     def get_base_queryset(self):
         return enrollment_listing_queryset()

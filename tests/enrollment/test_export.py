@@ -107,3 +107,11 @@ def test_export_is_refused_to_trainers(client, trainer, cohort_with_people):
     response = client.get(reverse("enrollment_enrollments:index"), {"export": "csv"})
     assert response.status_code == 302
     assert b"mari@voru.ee" not in response.content
+
+
+@pytest.mark.parametrize("bad", ["999999", "abc"])
+def test_an_export_with_a_filter_that_matches_nothing_valid_exports_nobody(admin_client, cohort_with_people, bad):
+    """A broken or unknown filter value must narrow to nothing, never widen to everybody."""
+    _response, body = _export(admin_client, "csv", cohort=bad)
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8").lstrip("\ufeff"))))
+    assert rows == [HEADINGS]
