@@ -4,6 +4,7 @@ Thin: every view checks who may see or change what, then calls one selector or s
 """
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -130,7 +131,8 @@ def attendance_checkin_display(request, session_id: int):
     except CheckInClosed as exc:
         payload, error = None, str(exc)
     return render(request, "enrollment/attendance/checkin_display.html",
-                  {"session": session, "payload": payload, "error": error})
+                  {"session": session, "payload": payload, "error": error,
+                   "checkin_address": settings.SITE_URL.rstrip("/") + reverse("attendance_checkin")})
 
 
 @login_required

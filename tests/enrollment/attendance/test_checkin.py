@@ -128,3 +128,11 @@ def test_check_in_page_from_the_qr_link(client, session, participants, trainer):
         wrong = client.post(reverse("attendance_checkin"), {"code": "000000x", "s": session.pk})
         assert wrong.status_code == 400
     assert Attendance.objects.filter(enrollment=participants[2]).count() == 1
+
+
+def test_the_check_in_screen_gives_the_full_address_to_type(client, session, trainer, settings):
+    settings.SITE_URL = "https://oskus.example.ee"
+    client.force_login(trainer)
+    html = client.get(reverse("attendance_checkin_display", args=[session.pk])).content.decode()
+    assert "https://oskus.example.ee/check-in/" in html
+    assert "<svg" in html  # and the QR code beside it
