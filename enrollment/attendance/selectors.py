@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Subquery, Value
@@ -324,7 +325,8 @@ def user_enrollments(*, user) -> list[Enrollment]:
 def hours_ledger(*, user) -> dict:
     """The person's hours per course and per programme (5 queries whatever the numbers).
 
-    Returns {"courses": [CourseProgress...], "programmes": [ProgrammeProgress...]}.
+    Returns {"courses": [CourseProgress...], "programmes": [ProgrammeProgress...], "total_attended": hours over
+    every training}.
     """
     enrollments = user_enrollments(user=user)
     progress = progress_for_enrollments(enrollments)
@@ -344,7 +346,8 @@ def hours_ledger(*, user) -> dict:
         programmes = [programme_progress(programme=page, parts=parts_by_page[page.pk],
                                          progress_by_course=best_by_course) for page in pages]
     courses = [progress[e.pk] for e in enrollments]
-    return {"courses": courses, "programmes": programmes}
+    total = sum((p.attended_hours for p in courses), Decimal("0"))
+    return {"courses": courses, "programmes": programmes, "total_attended": total}
 
 
 def programme_progress_for_user(*, user, programme: ProgrammePage):

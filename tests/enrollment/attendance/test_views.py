@@ -2,6 +2,7 @@
 
 import io
 import subprocess
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -261,3 +262,17 @@ def test_a_mandatory_session_still_to_come_is_not_reported_as_missed(client):
         html = client.get(_reverse("my_trainings")).content.decode()
     assert "1 mandatory session not attended" in html
     assert "2 mandatory sessions not attended" not in html
+
+
+def test_my_hours_shows_the_total_over_every_training(client, coordinator, session, participants):
+    person = participants[0]
+    other_cohort = factories.CohortFactory(course=factories.CoursePageFactory(academic_hours=Decimal("8")),
+                                           status="running")
+    other_session = make_session(other_cohort, hours=4.5)  # 6 academic hours
+    other = factories.EnrollmentFactory(cohort=other_cohort, user=person.user)
+    attendance_mark(session=session, actor=coordinator, marks=[Mark(enrollment_id=person.pk, status="present")])
+    attendance_mark(session=other_session, actor=coordinator, marks=[Mark(enrollment_id=other.pk, status="present")])
+    client.force_login(person.user)
+    response = client.get(reverse("attendance_progress"))
+    assert response.context["total_attended"] == Decimal("14")
+    assert 'data-total="14"' in response.content.decode()
