@@ -207,8 +207,28 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "site" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Generated files with personal data (certificate PDFs) live in their own storage, OUTSIDE MEDIA_ROOT, under
+# random names; they are served only by the views that check the permission (certificates/views.py). The
+# proxy must never serve PRIVATE_MEDIA_ROOT directly; with PRIVATE_MEDIA_SERVE it may serve it as an internal
+# location after the view said yes: "x-accel-redirect" (nginx, an `internal` location at
+# PRIVATE_MEDIA_ACCEL_PREFIX aliased to PRIVATE_MEDIA_ROOT) or "x-sendfile" (Apache mod_xsendfile).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
+PRIVATE_MEDIA_SERVE = os.environ.get("PRIVATE_MEDIA_SERVE", "")  # "", "x-accel-redirect" or "x-sendfile"
+PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "/_private-media/")
+
+
+def private_storage_settings(location) -> dict:
+    """STORAGES["private"]: the file system, owner-only permissions, and no public URL."""
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(location), "base_url": None, "file_permissions_mode": 0o600,
+                    "directory_permissions_mode": 0o700},
+    }
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": private_storage_settings(PRIVATE_MEDIA_ROOT),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
