@@ -60,3 +60,4 @@ def test_the_main_pages_load_without_a_csp_violation(browser_page, live_server):
     assert re.search(r"/admin/$", page.url)
     _visit(page, f"/admin/pages/{catalogue.pk}/", console)  # inline scripts: allowed under /admin/ only
     _visit(page, f"/admin/pages/{course.pk}/edit/", console)  # the editor's widgets inject <style> elements
+    _visit(page, course.url, console)  # a staff member's view of the site: Wagtail's user bar, strict policy

@@ -79,7 +79,8 @@ def test_a_cached_catalogue_page_carries_the_policy_too(client, site_tree, setti
 
 def test_the_specialists_pages_have_a_strict_policy(client, world, specialist):
     client.force_login(specialist)
-    for name in ("my_trainings", "attendance_progress", "my_certificates"):
+    for name in ("my_trainings", "attendance_progress", "my_certificates", "profile_edit", "account_email",
+                 "account_change_password", "mfa_index", "calendar_settings"):
         response = client.get(reverse(name))
         assert response.status_code == 200, name
         assert_strict(policy(response))
