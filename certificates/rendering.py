@@ -10,15 +10,16 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django_tasks import task
 
-from .models import Certificate, private_storage
+from .models import Certificate
 from .pdf import render_certificate_pdf
 
 logger = logging.getLogger(__name__)
 
 
 def _store_new_file(storage, content: bytes) -> str:
-    """Write the bytes under a fresh random name (256 bits) and return the name; never overwrites a file."""
-    return storage.save(f"certificates/{secrets.token_urlsafe(32)}.pdf", ContentFile(content))
+    """Write the bytes under a fresh random name (256 bits, hex: no leading dash to trip shell tools) and return
+    the name; never overwrites a file."""
+    return storage.save(f"certificates/{secrets.token_hex(32)}.pdf", ContentFile(content))
 
 
 def _is_current(certificate: Certificate) -> bool:
@@ -35,7 +36,7 @@ def certificate_render_pdf(*, certificate: Certificate) -> Certificate:
     version and a render overtaken by a re-issue is thrown away (and rendered again for the new version). The
     previous version's file is deleted once the new name is committed. Returns the certificate as stored.
     """
-    storage = private_storage()
+    storage = Certificate._meta.get_field("pdf").storage  # STORAGES["private"] (models.private_storage)
     for _attempt in range(3):  # a re-issue landing during the render is the only reason to go round again
         certificate = Certificate.objects.select_related("user", "enrollment").get(pk=certificate.pk)
         language = certificate.enrollment.language if certificate.enrollment_id else settings.LANGUAGE_CODE

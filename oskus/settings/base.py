@@ -221,11 +221,13 @@ PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "/_pri
 
 
 def private_storage_settings(location) -> dict:
-    """STORAGES["private"]: the file system, owner-only permissions, and no public URL."""
+    """STORAGES["private"]: the file system, readable by the owner and its group only (the group lets nginx
+    read a file it is told to send by X-Accel-Redirect). Nothing links to its files' url(): the download views
+are the only way to them."""
     return {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(location), "base_url": None, "file_permissions_mode": 0o600,
-                    "directory_permissions_mode": 0o700},
+        "OPTIONS": {"location": str(location), "file_permissions_mode": 0o640,
+                    "directory_permissions_mode": 0o750},
     }
 
 
