@@ -9,6 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -24,6 +25,11 @@ EXPIRING_DAYS = 90
 
 def new_verification_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def private_storage():
+    """STORAGES["private"]: outside MEDIA_ROOT, never served by the proxy (see docs/operations.md)."""
+    return storages["private"]
 
 
 def normalize_code(raw: str) -> str:
@@ -81,7 +87,9 @@ class Certificate(models.Model):
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("revoked by"))
     version = models.PositiveIntegerField(_("version"), default=1)
-    pdf = models.FileField(_("PDF"), upload_to="certificates/%Y/", blank=True)
+    # The PDF of version `pdf_version`, in the private storage under a random name (certificates/rendering.py).
+    pdf = models.FileField(_("PDF"), storage=private_storage, upload_to="certificates/", blank=True, editable=False)
+    pdf_version = models.PositiveIntegerField(_("version of the stored PDF"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("certificate")

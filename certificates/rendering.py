@@ -1,7 +1,9 @@
 """The stored PDF of a certificate: rendered in the background after the issuing transaction commits, or on
-the first download if the worker has not run yet. The task lives beside the code it runs."""
+the first download if the worker has not run yet. Files live in STORAGES["private"] under random names and
+are served only by certificates.views.download_pdf. The task lives beside the code it runs."""
 
 import logging
+import secrets
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -14,24 +16,54 @@ from .pdf import render_certificate_pdf
 logger = logging.getLogger(__name__)
 
 
+def _store_new_file(storage, content: bytes) -> str:
+    """Write the bytes under a fresh random name (256 bits, hex: no leading dash to trip shell tools) and return
+    the name; never overwrites a file."""
+    return storage.save(f"certificates/{secrets.token_hex(32)}.pdf", ContentFile(content))
+
+
+def _is_current(certificate: Certificate) -> bool:
+    return bool(certificate.pdf) and certificate.pdf_version == certificate.version and \
+        certificate.pdf.storage.exists(certificate.pdf.name)
+
+
 def certificate_render_pdf(*, certificate: Certificate) -> Certificate:
-    """Render the certificate's PDF and store it (replacing an older file of a previous version)."""
-    certificate = Certificate.objects.select_related("user", "enrollment").get(pk=certificate.pk)
-    language = certificate.enrollment.language if certificate.enrollment_id else settings.LANGUAGE_CODE
-    content = render_certificate_pdf(certificate, language=language)
-    old_name = certificate.pdf.name if certificate.pdf else ""
-    certificate.pdf.save(f"{certificate.number}-v{certificate.version}.pdf", ContentFile(content), save=False)
-    Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
-    if old_name and old_name != certificate.pdf.name:
-        certificate.pdf.storage.delete(old_name)
-    return certificate
+    """Render the PDF of the certificate's current version and store it in the private storage.
+
+    Guarantees: the file gets a new random name (nothing derived from the number or the version); the name is
+    recorded in the transaction that locks the certificate row and checks that the version rendered is still
+    the current one and that nobody stored it meanwhile, so two racing renders leave exactly one file per
+    version and a render overtaken by a re-issue is thrown away (and rendered again for the new version). The
+    previous version's file is deleted once the new name is committed. Returns the certificate as stored.
+    """
+    storage = Certificate._meta.get_field("pdf").storage  # STORAGES["private"] (models.private_storage)
+    for _attempt in range(3):  # a re-issue landing during the render is the only reason to go round again
+        certificate = Certificate.objects.select_related("user", "enrollment").get(pk=certificate.pk)
+        language = certificate.enrollment.language if certificate.enrollment_id else settings.LANGUAGE_CODE
+        content = render_certificate_pdf(certificate, language=language)
+        new_name = _store_new_file(storage, content)
+        with transaction.atomic():
+            current = Certificate.objects.select_for_update().get(pk=certificate.pk)
+            if current.version == certificate.version and not _is_current(current):
+                old_name = current.pdf.name if current.pdf else ""
+                Certificate.objects.filter(pk=current.pk).update(pdf=new_name, pdf_version=current.version)
+                if old_name:
+                    # Only once the new name is committed (an outer transaction may still roll back).
+                    transaction.on_commit(lambda name=old_name: storage.delete(name), robust=True)
+                kept = True
+            else:
+                kept = False
+        if not kept:
+            storage.delete(new_name)  # never recorded anywhere
+        if kept or current.version == certificate.version:
+            return Certificate.objects.select_related("user", "enrollment").get(pk=certificate.pk)
+    return Certificate.objects.select_related("user", "enrollment").get(pk=certificate.pk)
 
 
 def certificate_pdf_ensure(*, certificate: Certificate) -> Certificate:
-    """The stored PDF of the current version, rendered now if the background task has not run yet."""
-    expected = f"{certificate.number}-v{certificate.version}.pdf"
-    if certificate.pdf and certificate.pdf.name.endswith(expected) and certificate.pdf.storage.exists(
-            certificate.pdf.name):
+    """The certificate with a stored PDF of its current version, rendered now if the task has not run yet."""
+    certificate = Certificate.objects.select_related("user", "enrollment").get(pk=certificate.pk)
+    if _is_current(certificate):
         return certificate
     return certificate_render_pdf(certificate=certificate)
 

@@ -2,10 +2,13 @@
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ImproperlyConfigured
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -72,11 +75,32 @@ def _downloadable(request, number):
     return certificate
 
 
+def _private_file_response(field_file, *, filename: str, content_type: str):
+    """A file from the private storage, after the caller checked the permission.
+
+    By default Django streams it; with PRIVATE_MEDIA_SERVE the web server does, from an internal location the
+    outside world cannot reach: nginx by X-Accel-Redirect (PRIVATE_MEDIA_ACCEL_PREFIX + the stored name),
+    Apache mod_xsendfile by X-Sendfile (the absolute path).
+    """
+    mode = settings.PRIVATE_MEDIA_SERVE
+    if not mode:
+        return FileResponse(field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    response = HttpResponse(content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    if mode == "x-accel-redirect":
+        response["X-Accel-Redirect"] = settings.PRIVATE_MEDIA_ACCEL_PREFIX.rstrip("/") + "/" + field_file.name
+    elif mode == "x-sendfile":
+        response["X-Sendfile"] = field_file.path
+    else:
+        raise ImproperlyConfigured(f"Unknown PRIVATE_MEDIA_SERVE {mode!r}.")
+    return response
+
+
 @login_required
 def download_pdf(request, number):
     certificate = rendering.certificate_pdf_ensure(certificate=_downloadable(request, number))
-    return FileResponse(certificate.pdf.open("rb"), as_attachment=True, filename=f"{certificate.number}.pdf",
-                        content_type="application/pdf")
+    return _private_file_response(certificate.pdf, filename=f"{certificate.number}.pdf",
+                                  content_type="application/pdf")
 
 
 @login_required

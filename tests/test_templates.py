@@ -14,14 +14,17 @@ from django.utils import timezone
 from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE_TEMPLATES = ("site/templates", "enrollment/templates")
+PAGE_TEMPLATES = ("site/templates", "enrollment/templates", "courses/templates", "certificates/templates",
+                  "accounts/templates")
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/(ld\+)?json\")[^>]*>", re.I)
 EVENT_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
 STYLE_ATTRIBUTE = re.compile(r"<[a-z][^>]*\sstyle\s*=", re.I)
-# E-mails must carry their styles inline (mail programs drop stylesheets); the hours bar's width is the
-# number it shows (a stylesheet would need a rule per percent).
-STYLE_ALLOWED = {"enrollment/templates/enrollment/email/message.html",
-                 "enrollment/templates/enrollment/includes/attendance_progress.html"}
+STYLE_ELEMENT = re.compile(r"<style\b", re.I)
+# Templates WeasyPrint turns into PDFs never reach a browser: their stylesheet stays beside them.
+PDF_TEMPLATES = {"certificates/templates/certificates/pdf/certificate.html",
+                 "enrollment/templates/enrollment/attendance/signin_sheet.html"}
+# E-mails must carry their styles inline (mail programs drop stylesheets).
+STYLE_ALLOWED = {"enrollment/templates/enrollment/email/message.html"}
 
 
 def _templates():
@@ -36,6 +39,8 @@ def test_no_inline_script_event_handler_or_style(path):
     assert not EVENT_HANDLER.search(text), "attach the handler from a static .js file"
     if str(path.relative_to(ROOT)) not in STYLE_ALLOWED:
         assert not STYLE_ATTRIBUTE.search(text), "move the style into a static .css file"
+    if str(path.relative_to(ROOT)) not in PDF_TEMPLATES | STYLE_ALLOWED:
+        assert not STYLE_ELEMENT.search(text), "move the <style> element into a static .css file"
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy, outside the page cache below so that cached pages carry it too (oskus/csp.py).
+    "oskus.csp.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous hits of the catalogue, course and programme pages are answered here, before the middleware
     # below that such a hit does not need (courses/caching.py).
@@ -207,10 +210,58 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "site" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Generated files with personal data (certificate PDFs) live in their own storage, OUTSIDE MEDIA_ROOT, under
+# random names; they are served only by the views that check the permission (certificates/views.py). The
+# proxy must never serve PRIVATE_MEDIA_ROOT directly; with PRIVATE_MEDIA_SERVE it may serve it as an internal
+# location after the view said yes: "x-accel-redirect" (nginx, an `internal` location at
+# PRIVATE_MEDIA_ACCEL_PREFIX aliased to PRIVATE_MEDIA_ROOT) or "x-sendfile" (Apache mod_xsendfile).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
+PRIVATE_MEDIA_SERVE = os.environ.get("PRIVATE_MEDIA_SERVE", "")  # "", "x-accel-redirect" or "x-sendfile"
+PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "/_private-media/")
+
+
+def private_storage_settings(location) -> dict:
+    """STORAGES["private"]: the file system, readable by the owner and its group only (the group lets nginx
+    read a file it is told to send by X-Accel-Redirect). Nothing links to its files' url(): the download views
+are the only way to them."""
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(location), "file_permissions_mode": 0o640,
+                    "directory_permissions_mode": 0o750},
+    }
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": private_storage_settings(PRIVATE_MEDIA_ROOT),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Content-Security-Policy (django-csp 4): everything from the site itself, no inline script or style, images
+# also as data: URIs (QR codes), never framed. docs/operations.md ("Security") explains each allowance.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The Wagtail admin (8.0) still needs inline scripts (page listings, users, reports, the page editor) and inline
+# styles (its editor's React widgets inject <style> elements), and shows image previews as blob: URLs: only its
+# pages get these allowances (tests/browser/test_csp.py finds them). No 'unsafe-eval', no other origin.
+CSP_ADMIN_PREFIX = "/admin/"
+CSP_ADMIN_UPDATE = {"script-src": [UNSAFE_INLINE], "style-src": [UNSAFE_INLINE], "img-src": ["blob:"]}
+# The admin would otherwise fetch releases.wagtail.org (superusers' dashboard) and load avatars from gravatar.com
+# (other origins, and a leak of staff e-mail hashes): both off, so connect-src and img-src stay 'self'.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

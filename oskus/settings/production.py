@@ -1,6 +1,7 @@
 """Production: every secret from the environment; refuses to start without them."""
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -30,8 +31,14 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": private_storage_settings(PRIVATE_MEDIA_ROOT),  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# The proxy serves MEDIA_ROOT; private files inside it would be public again.
+if Path(PRIVATE_MEDIA_ROOT).resolve().is_relative_to(Path(MEDIA_ROOT).resolve()):  # noqa: F405
+    raise ImproperlyConfigured("PRIVATE_MEDIA_ROOT must not be inside MEDIA_ROOT.")
+if PRIVATE_MEDIA_SERVE not in ("", "x-accel-redirect", "x-sendfile"):  # noqa: F405
+    raise ImproperlyConfigured('PRIVATE_MEDIA_SERVE must be "", "x-accel-redirect" or "x-sendfile".')
 
 # The page and My trainings caches must be shared by every process (a change on one must reach all): without
 # Redis they are off, whatever the environment says.

@@ -13,8 +13,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 ACCOUNT_RATE_LIMITS = False  # individual tests switch them on where they are the subject
 # Tests log staff in with force_login (no second factor); tests/security switch the requirement on.
 OSKUS_STAFF_MFA_REQUIRED = False
+PRIVATE_MEDIA_ROOT = os.environ.get("TEST_PRIVATE_MEDIA_ROOT", "/tmp/oskus-test-private-media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": private_storage_settings(PRIVATE_MEDIA_ROOT),  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", "/tmp/oskus-test-media")

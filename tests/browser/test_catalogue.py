@@ -53,7 +53,7 @@ def test_coordinator_publishes_a_course_and_a_visitor_finds_it(browser_page, ass
     page.select_option("#id_eligible_counties", label="Valga maakond")
     page.locator("#id_provider-chooser [data-chooser-action-choose]").click()  # provider is a snippet chooser
     page.locator(".modal a", has_text="Sotsiaalkindlustusamet").first.click()
-    page.wait_for_function("document.querySelector('#id_provider').value !== ''")
+    page.wait_for_function("() => document.querySelector('#id_provider').value !== ''")  # a function: no eval
     page.fill("#id_funding", "Euroopa Sotsiaalfond+")
     page.fill("#id_funding_share", "85")
     page.fill("#id_certificate_text", "Läbis Perepesa koolituse mahus 24 akadeemilist tundi.")
@@ -87,7 +87,8 @@ def test_coordinator_publishes_a_course_and_a_visitor_finds_it(browser_page, ass
     # Wagtail 8 autosaves a new page as a draft while it is edited and then points the form at the draft's
     # edit view; publishing before that would post the add form again (and fail on the now-taken slug).
     # Wait for the autosave to have happened, as the editor's "saved" state tells a person.
-    page.wait_for_function("!document.querySelector('#page-edit-form').action.includes('/add/')", timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('#page-edit-form').action.includes('/add/')",
+                           timeout=60_000)
     assert CoursePage.objects.filter(title__startswith="Perepesa", live=False).count() == 1
 
     # Publish from the footer's action menu.

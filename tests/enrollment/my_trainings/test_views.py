@@ -91,7 +91,8 @@ def test_the_hours_bar_and_the_session_list_keep_their_markup(running, specialis
         return timezone.localtime(moment).strftime(fmt)
 
     assert ('<div class="att-progress"><p class="att-progress-text">6 / 16 t osaletud (37,5 %, vaja 80 %)</p>'
-            '<div class="att-bar" aria-hidden="true"><span style="width: 37%"></span></div>'
+            '<div class="att-bar" aria-hidden="true"><svg viewBox="0 0 100 1" preserveAspectRatio="none" '
+            'focusable="false"><rect width="37" height="1"></rect></svg></div>'
             '<p class="muted">1 kohustuslik õppesessioon jäi vahele</p></div>') in card
     assert ('<ul class="session-list">'
             f'<li><time datetime="{timezone.localtime(missed.starts_at).isoformat()}">') in card
