@@ -84,14 +84,13 @@ def enrollment_create(*, user, cohort: Cohort, answers: dict | None = None, acto
         with transaction.atomic():
             locked = state.cohort_lock(cohort.pk)
             registration_check(locked, now=now)
-            course_rule = cohort.course.one_cohort_at_a_time  # a setting, not contended: read before the lock
-            if course_rule:
-                state.user_lock(user)
-            counts = state.place_counts(locked, user=user, course_rule=course_rule)
+            counts = state.place_counts(locked, user=user)
             if counts.mine:
                 raise AlreadyEnrolled()
-            if counts.elsewhere_in_course:
-                raise AlreadyEnrolledInCourse()
+            if cohort.course.one_cohort_at_a_time:  # a course setting, not contended: read before the lock
+                state.user_lock(user)
+                if state.active_elsewhere_in_course(user=user, cohort=locked):
+                    raise AlreadyEnrolledInCourse()
             if locked.policy == EnrollmentPolicy.APPROVAL:
                 status = S.PENDING
             else:

@@ -38,7 +38,6 @@ class PlaceCounts:
     taken: int
     waiting: int
     mine: int = 0
-    elsewhere_in_course: int = 0
 
     @property
     def free(self) -> int:
@@ -49,22 +48,24 @@ class PlaceCounts:
         return unheld_places(capacity=self.capacity, taken=self.taken)
 
 
-def place_counts(cohort: Cohort, *, user=None, course_rule: bool = False) -> PlaceCounts:
-    """Places taken, people waiting and, with `user`, that user's active enrollments in this cohort and (with
-    `course_rule`) in other cohorts of the same course: one query, in the lock (a READ COMMITTED statement
-    started after the locks were taken sees every enrollment committed before them)."""
-    mine = Q(user_id=user.pk) if user is not None else Q(pk=None)
-    here = Q(cohort_id=cohort.pk, status__in=ACTIVE_STATUSES)
-    elsewhere = (Q(user_id=user.pk, cohort__course_id=cohort.course_id, status__in=CANCELLABLE_STATUSES)
-                 & ~Q(cohort_id=cohort.pk)) if (user is not None and course_rule) else Q(pk=None)
-    counts = Enrollment.objects.filter(here | elsewhere).aggregate(
-        taken=Count("id", filter=here & Q(status__in=SEAT_STATUSES)),
-        waiting=Count("id", filter=here & Q(status=EnrollmentStatus.WAITLISTED)),
-        mine=Count("id", filter=here & mine),
-        elsewhere=Count("id", filter=elsewhere),
+def place_counts(cohort: Cohort, *, user=None) -> PlaceCounts:
+    """Places taken, people waiting and (with `user`) that user's active enrollments: one query on the
+    (cohort, status) index, in the lock."""
+    counts = Enrollment.objects.filter(cohort_id=cohort.pk, status__in=ACTIVE_STATUSES).aggregate(
+        taken=Count("id", filter=Q(status__in=SEAT_STATUSES)),
+        waiting=Count("id", filter=Q(status=EnrollmentStatus.WAITLISTED)),
+        mine=Count("id", filter=Q(user_id=user.pk)) if user is not None else Count("id", filter=Q(pk=None)),
     )
     return PlaceCounts(capacity=cohort.capacity, taken=counts["taken"], waiting=counts["waiting"],
-                       mine=counts["mine"], elsewhere_in_course=counts["elsewhere"])
+                       mine=counts["mine"])
+
+
+def active_elsewhere_in_course(*, user, cohort: Cohort) -> bool:
+    """Whether the person holds or waits for a place in another cohort of this cohort's course. Run after
+    `user_lock`: a READ COMMITTED statement started after the lock sees every enrollment committed before it."""
+    return (Enrollment.objects.filter(user_id=user.pk, cohort__course_id=cohort.course_id,
+                                      status__in=CANCELLABLE_STATUSES)
+            .exclude(cohort_id=cohort.pk).exists())
 
 
 def user_lock(user) -> None:

@@ -280,7 +280,7 @@ def test_the_enroll_post_runs_a_fixed_small_number_of_queries(site_tree, django_
     counts = []
     for _ in range(3):
         client = logged_in(factories.UserFactory())
-        with django_assert_max_num_queries(12) as captured:
+        with django_assert_max_num_queries(13) as captured:
             response = client.post(reverse("enroll", args=[cohort.pk]), {"agree": "on"})
         assert response.status_code == 302
         counts.append(len(captured.captured_queries))
