@@ -98,12 +98,12 @@ def _bump_schedule() -> None:
 
 
 def schedule_changed() -> None:
-    """Any cohort, session, enrollment, venue or course page changed: every stored list is stale (now, and again
-    after the commit, so that a list built from the rows before the commit is never stored as current)."""
+    """Any cohort, session, enrollment, venue or course page changed: every stored list is stale after the
+    commit (a list is built after reading the version, so one built from the rows before the commit is stored
+    under the old version and never served again)."""
     if not enabled():
         return
-    _bump_schedule()
-    transaction.on_commit(_bump_schedule)
+    transaction.on_commit(_bump_schedule)  # versions are read before building, so after the commit is enough
 
 
 def _bump_marks(user_id: int) -> None:

@@ -82,15 +82,17 @@ def enrollment_create(*, user, cohort: Cohort, answers: dict | None = None, acto
     now = timezone.now()
     try:
         with transaction.atomic():
+            if cohort.course.one_cohort_at_a_time:  # a course setting, not contended: read before the locks
+                # The person first (their enrollments in different cohorts of the course run one after the
+                # other), then the cohort: the cohort's lock, which everybody enrolling waits for, stays short.
+                state.user_lock(user)
+                if state.active_elsewhere_in_course(user=user, cohort=cohort):
+                    raise AlreadyEnrolledInCourse()
             locked = state.cohort_lock(cohort.pk)
             registration_check(locked, now=now)
             counts = state.place_counts(locked, user=user)
             if counts.mine:
                 raise AlreadyEnrolled()
-            if cohort.course.one_cohort_at_a_time:  # a course setting, not contended: read before the lock
-                state.user_lock(user)
-                if state.active_elsewhere_in_course(user=user, cohort=locked):
-                    raise AlreadyEnrolledInCourse()
             if locked.policy == EnrollmentPolicy.APPROVAL:
                 status = S.PENDING
             else:

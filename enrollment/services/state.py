@@ -69,8 +69,9 @@ def active_elsewhere_in_course(*, user, cohort: Cohort) -> bool:
 
 
 def user_lock(user) -> None:
-    """Lock the person's row, after the cohort's: their enrollments in different cohorts of one course then
-    run one after the other, so the one-cohort-per-course rule holds under concurrency."""
+    """Lock the person's row (before the cohort's: the lock order is person, then cohort): their enrollments in
+    different cohorts of one course then run one after the other, so the one-cohort-per-course rule holds
+    under concurrency."""
     get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
 
 
