@@ -202,8 +202,9 @@ def paths_showing_courses(page_ids) -> set[str]:
     if not ids:
         return set()
     # Two indexed lookups in one statement (an OR across the join would scan every page).
-    pages = Page.objects.filter(pk__in=ids).values_list("url_path", flat=True)
-    programmes = Page.objects.filter(programmepage__parts__course_id__in=ids).values_list("url_path", flat=True)
+    pages = Page.objects.filter(pk__in=ids).order_by().values_list("url_path", flat=True)
+    programmes = (Page.objects.filter(programmepage__parts__course_id__in=ids).order_by()
+                  .values_list("url_path", flat=True))  # no ORDER BY inside a UNION (SQLite refuses it)
     return _public_paths(_with_parents(pages.union(programmes)))
 
 
