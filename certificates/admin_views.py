@@ -30,6 +30,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton, ListingButton
 
+from accounts.admin_viewsets import ReadOnlyViewSetMixin
 from accounts.models import County
 from accounts.roles import CoordinatorRequiredMixin, is_coordinator
 from courses.pages import CoursePage, ProgrammePage
@@ -49,30 +50,12 @@ class CoordinatorMenuItem(MenuItem):
         return is_coordinator(request.user)
 
 
-class ModelOnlyViewSetMixin:
-    """For viewsets over data that changes only through the services: no add / edit / copy / delete views,
-    and no admin "edit" links pointing at them."""
-
-    add_to_reference_index = False
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    search_backend_name = None
-    exclude_form_fields = []
-    list_per_page = 50
+class ModelOnlyViewSetMixin(ReadOnlyViewSetMixin):
+    """Certificates' read-only viewsets, shown in the menu to coordinators only."""
 
     @cached_property
     def menu_item_class(self):
         return CoordinatorMenuItem
-
-    def get_common_view_kwargs(self, **kwargs):
-        view_kwargs = super().get_common_view_kwargs(**kwargs)
-        for name in ("add_url_name", "edit_url_name", "delete_url_name", "copy_url_name", "history_url_name",
-                     "usage_url_name"):
-            view_kwargs[name] = None
-        return view_kwargs
-
-    def register_admin_url_finder(self):
-        """No edit view: the admin's "edit" links have nowhere to go."""
 
 
 class CoordinatorFormView(CoordinatorRequiredMixin, WagtailAdminTemplateMixin, FormView):

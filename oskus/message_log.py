@@ -23,6 +23,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies.base import BasePermissionPolicy
 
+from accounts.admin_viewsets import ReadOnlyViewSetMixin
 from accounts.roles import CoordinatorRequiredMixin, is_coordinator
 from enrollment.models import Cohort
 from outbox.models import Message
@@ -125,7 +126,7 @@ class SendAgainView(CoordinatorRequiredMixin, View):
         return redirect("outbox_messages:index")
 
 
-class MessageViewSet(ModelViewSet):
+class MessageViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     """A read-only listing of the message log with filters and the "send again" action."""
 
     model = Message
@@ -135,24 +136,11 @@ class MessageViewSet(ModelViewSet):
     menu_label = gettext_lazy("E-mails")
     menu_order = 260
     add_to_admin_menu = True
-    add_to_reference_index = False
-    copy_view_enabled = False
-    inspect_view_enabled = True
     index_view_class = MessageIndexView
     inspect_view_class = MessageInspectView
     filterset_class = MessageFilterSet
     search_fields = ["recipient__email", "recipient__full_name", "kind"]
-    search_backend_name = None
     ordering = ["-created_at", "-id"]
-    list_per_page = 50
-    exclude_form_fields = []
-
-    def get_common_view_kwargs(self, **kwargs):
-        view_kwargs = super().get_common_view_kwargs(**kwargs)
-        for name in ("add_url_name", "edit_url_name", "delete_url_name", "copy_url_name", "history_url_name",
-                     "usage_url_name"):
-            view_kwargs[name] = None
-        return view_kwargs
 
     def get_urlpatterns(self):
         return [
@@ -162,5 +150,3 @@ class MessageViewSet(ModelViewSet):
             path("send-again/<int:pk>/", SendAgainView.as_view(), name="send_again"),
         ]
 
-    def register_admin_url_finder(self):
-        """No edit view: a logged message is never edited."""

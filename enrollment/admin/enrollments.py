@@ -13,6 +13,7 @@ from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColum
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from accounts.admin_viewsets import ReadOnlyViewSetMixin
 from accounts.models import County, Profession
 
 from ..attendance.selectors import answer_items
@@ -136,7 +137,7 @@ class EnrollmentInspectView(InspectView):
         return context
 
 
-class EnrollmentViewSet(ModelViewSet):
+class EnrollmentViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     """A read-only listing: enrollments change only through the services (bulk actions, import, the site)."""
 
     model = Enrollment
@@ -145,24 +146,11 @@ class EnrollmentViewSet(ModelViewSet):
     icon = "group"
     menu_label = gettext_lazy("Enrollments")
     menu_order = 200
-    add_to_reference_index = False
-    copy_view_enabled = False
-    inspect_view_enabled = True
     index_view_class = EnrollmentIndexView
     inspect_view_class = EnrollmentInspectView
     filterset_class = EnrollmentFilterSet
     search_fields = ENROLLMENT_SEARCH_FIELDS
-    search_backend_name = None
     ordering = ["-created_at", "-id"]
-    list_per_page = 50
-    exclude_form_fields = []
-
-    def get_common_view_kwargs(self, **kwargs):
-        view_kwargs = super().get_common_view_kwargs(**kwargs)
-        for name in ("add_url_name", "edit_url_name", "delete_url_name", "copy_url_name", "history_url_name",
-                     "usage_url_name"):
-            view_kwargs[name] = None
-        return view_kwargs
 
     def get_urlpatterns(self):
         return [
@@ -171,5 +159,3 @@ class EnrollmentViewSet(ModelViewSet):
             path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
         ]
 
-    def register_admin_url_finder(self):
-        """No edit view: the admin's "edit" links for an enrollment have nowhere to go."""
