@@ -56,8 +56,8 @@ class StaffSessionMiddleware:
             return None
         if not security.has_second_factor(user):
             messages.warning(request, _("Your role gives access to everyone's data: please set up two-factor "
-                                        "authentication with an authenticator app to continue."))
-            return redirect("mfa_activate_totp")
+                                        "authentication (an authenticator app or a security key) to continue."))
+            return redirect("mfa_index")
         if not security.session_has_second_factor(session=request.session, user=user):
             return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
         return None

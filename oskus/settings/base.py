@@ -188,9 +188,11 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # Specialists choose "remember me" (SESSION_COOKIE_AGE, two weeks); staff sessions are capped below.
 ACCOUNT_SESSION_REMEMBER = None
 
-# Second factor (allauth.mfa): TOTP apps with recovery codes. Required for staff (coordinators,
-# administrators) before any page opens; specialists may turn it on from their profile.
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Second factor (allauth.mfa): TOTP apps and security keys / platform authenticators (WebAuthn), with
+# recovery codes. Required for staff (coordinators, administrators) before any page opens; specialists may
+# turn it on from their profile. WebAuthn needs HTTPS (or http://localhost); its relying-party id is the
+# request's host name, so a key registered on one host name does not work on another.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "Oskus"
 OSKUS_STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True)
 OSKUS_STAFF_SESSION_MAX_SECONDS = int(os.environ.get("STAFF_SESSION_MAX_SECONDS", str(12 * 3600)))

@@ -23,24 +23,22 @@ MUST_COVER = {
     "profile_edit", "profile_edit_user", "attendance_roster", "attendance_export", "attendance_signin_sheet",
     "calendar_settings", "attendance_checkin", "attendance_checkin_display", "attendance_checkin_feed",
     "trainer_dashboard", "trainer_lineage", "attendance_cohort_close", "account_email", "account_change_password",
-    "mfa_index",
+    "mfa_index", "mfa_list_webauthn",
 }
 # Served by Wagtail, DRF or Django itself (the admin sets its own no-store; pages and the API are public).
 SKIP_MODULE_PREFIXES = ("wagtail.", "rest_framework", "django.contrib.sitemaps", "django.views.static",
                         "django.contrib.staticfiles")
 
 
-def _walk(patterns, namespace=""):
+def _walk(patterns, namespace="", outer=()):
+    """(name, pattern, parameters): parameters include those of the enclosing includes."""
     for entry in patterns:
+        params = (*outer, *entry.pattern.regex.groupindex)
         if isinstance(entry, URLResolver):
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _walk(entry.url_patterns, ns)
+            yield from _walk(entry.url_patterns, ns, params)
         elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}", entry
-
-
-def _parameters(entry: URLPattern) -> list[str]:
-    return list(entry.pattern.regex.groupindex)
+            yield f"{namespace}{entry.name}", entry, list(params)
 
 
 @pytest.fixture
@@ -63,10 +61,9 @@ def world(site_tree, specialist, trainer, coordinator):
 def test_every_page_behind_the_log_in_is_private_and_not_stored(client, world):
     login = reverse("account_login")
     checked, unknown = set(), []
-    for name, entry in _walk(get_resolver().url_patterns):
+    for name, entry, params in _walk(get_resolver().url_patterns):
         if entry.callback.__module__.startswith(SKIP_MODULE_PREFIXES):
             continue
-        params = _parameters(entry)
         if any(p not in world["values"] for p in params):
             unknown.append(name)
             continue

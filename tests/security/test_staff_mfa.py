@@ -51,19 +51,19 @@ def test_staff_without_second_factor_are_sent_to_set_it_up(client, group):
     for path in ("/admin/", "/admin/pages/", "/admin/users/", "/trainer/"):
         response = client.get(path)
         assert response.status_code == 302, path
-        assert response["Location"].startswith(reverse("mfa_activate_totp")), path
+        assert response["Location"].startswith(reverse("mfa_index")), path
 
 
 def test_superuser_without_second_factor_is_sent_to_set_it_up(client):
     admin = UserFactory(is_superuser=True, is_staff=True)
     client.force_login(admin)
-    assert client.get("/admin/")["Location"].startswith(reverse("mfa_activate_totp"))
+    assert client.get("/admin/")["Location"].startswith(reverse("mfa_index"))
 
 
 def test_coordinator_sets_up_totp_then_logs_in_with_a_code(client):
     coordinator = UserFactory(email="koordinaator@vald.ee", groups=[COORDINATORS])
     response = _password_login(client, coordinator)
-    assert client.get(response["Location"])["Location"].startswith(reverse("mfa_activate_totp"))
+    assert client.get(response["Location"])["Location"].startswith(reverse("mfa_index"))
     secret = _activate_totp(client)
     assert Authenticator.objects.filter(user=coordinator, type=Authenticator.Type.TOTP).exists()
     assert Authenticator.objects.filter(user=coordinator, type=Authenticator.Type.RECOVERY_CODES).exists()
@@ -129,4 +129,4 @@ def test_operator_resets_a_lost_second_factor(client):
     _activate_totp(client)
     call_command("mfa_reset", "KADUNUD@vald.ee")
     assert not Authenticator.objects.filter(user=coordinator).exists()
-    assert client.get("/admin/")["Location"].startswith(reverse("mfa_activate_totp"))
+    assert client.get("/admin/")["Location"].startswith(reverse("mfa_index"))
