@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import signals  # noqa: F401
+        from . import signals, tara  # noqa: F401
         from .roles import ensure_roles_after_migrate
 
         post_migrate.connect(ensure_roles_after_migrate, dispatch_uid="accounts.ensure_roles")

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from . import tara
 from .forms import ProfileForm
 from .models import Profile
 from .profile_links import profile_links
@@ -31,5 +32,7 @@ def profile_edit(request, user_id: int | None = None):
             messages.success(request, _("Your profile has been saved."))
             return redirect("profile_edit")
         messages.error(request, _("Please correct the errors below."))
-    return render(request, "accounts/profile_edit.html", {"form": form, "profile": profile,
-                                                         "profile_links": profile_links()})
+    tara_enabled = tara.is_enabled()
+    return render(request, "accounts/profile_edit.html", {
+        "form": form, "profile": profile, "profile_links": profile_links(), "tara_enabled": tara_enabled,
+        "tara_linked": tara_enabled and tara.has_national_identity(request.user)})

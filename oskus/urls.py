@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import tara, tara_urls
 from outbox.views import health
 
 from .api import api_router
@@ -24,6 +25,7 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("healthz", healthz, name="healthz"),
     path("health/", health, name="health"),
+    path("", include(tara_urls.callback_urlpatterns)),
 ]
 
 urlpatterns += i18n_patterns(
@@ -32,6 +34,9 @@ urlpatterns += i18n_patterns(
     path("", include("enrollment.attendance.urls")),
     path("", include("enrollment.calendar.urls")),
     path("", include("certificates.urls")),
+    # allauth's generic OpenID Connect URLs stay closed: TARA has its own (accounts/tara_urls.py).
+    path("", include(tara_urls.login_urlpatterns)),
+    re_path(r"^accounts/oidc/", tara.not_found),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
 )

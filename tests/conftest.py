@@ -174,3 +174,20 @@ def login(page, email: str, password: str = factories.PASSWORD) -> None:
     page.fill("input[name=password]", password)
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("networkidle")
+
+
+# --- national eID log-in (TARA) ---------------------------------------------------------------------
+
+@pytest.fixture
+def fake_tara(settings):
+    """A TARA-like OpenID Connect provider on a loopback port (tests/oidc_provider.py), with the site
+    configured to use it exactly as the environment would (oskus.settings.base.tara_providers)."""
+    from oskus.settings.base import tara_providers
+    from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, FakeTara
+
+    provider = FakeTara().start()
+    settings.SOCIALACCOUNT_PROVIDERS = tara_providers(
+        server_url=provider.issuer, client_id=CLIENT_ID, secret=CLIENT_SECRET,
+        scopes=["openid", "idcard", "mid", "smartid"], acr="substantial")
+    yield provider
+    provider.stop()

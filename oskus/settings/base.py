@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # National eID log-in (TARA) through allauth's OpenID Connect provider: configured below from the
+    # environment, off when unset (accounts/tara.py).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     # Background work
     "django_tasks",
     "django_tasks_db",
@@ -311,6 +315,64 @@ LOGGING = {
     "loggers": {"weasyprint": {"level": "WARNING"}},  # its INFO lines narrate every PDF step
 }
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+
+
+# --- National eID log-in: TARA, the state authentication service (RIA), through allauth's OpenID Connect
+# provider. Off unless TARA_SERVER_URL, TARA_CLIENT_ID and TARA_CLIENT_SECRET are all set: then there is no
+# button and the TARA URLs answer 404. docs/operations.md ("National eID log-in") tells how to register.
+TARA_PROVIDER_ID = "tara"
+
+
+def tara_providers(*, server_url: str, client_id: str, secret: str, scopes: list[str],
+                   acr: str = "substantial") -> dict:
+    """SOCIALACCOUNT_PROVIDERS for TARA (or {} when it is not configured). Tests call it with their own
+    loopback provider's address."""
+    if not (server_url and client_id and secret):
+        return {}
+    return {
+        "openid_connect": {
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [{
+                "provider_id": TARA_PROVIDER_ID,
+                "name": "TARA",
+                "client_id": client_id,
+                "secret": secret,
+                "settings": {
+                    "server_url": server_url.rstrip("/"),
+                    "scope": scopes,
+                    # Everything is in the ID token; no second call to the userinfo endpoint.
+                    "fetch_userinfo": False,
+                    # TARA takes the client secret through HTTP Basic authentication.
+                    "token_auth_method": "client_secret_basic",
+                    "oauth_pkce_enabled": True,
+                    # The lowest level of assurance accepted (TARA: low < substantial < high; ID-card,
+                    # Mobile-ID and Smart-ID are "high"). Sent as acr_values and checked in the ID token.
+                    "acr": acr,
+                },
+            }],
+        },
+    }
+
+
+SOCIALACCOUNT_PROVIDERS = tara_providers(
+    server_url=os.environ.get("TARA_SERVER_URL", ""),
+    client_id=os.environ.get("TARA_CLIENT_ID", ""),
+    secret=os.environ.get("TARA_CLIENT_SECRET", ""),
+    scopes=os.environ.get("TARA_SCOPES", "openid idcard mid smartid").split(),
+    acr=os.environ.get("TARA_ACR", "substantial"),
+)
+SOCIALACCOUNT_ADAPTER = "accounts.tara.TaraSocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "accounts.tara_forms.TaraSignupForm"}
+# A national identity is never matched to an account by e-mail or name: TARA gives no e-mail, and a new person
+# always sees the sign-up form (e-mail verified by allauth's flow, profile completed) before the account exists.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = int(os.environ.get("TARA_TIMEOUT_SECONDS", "10"))
 
 # Attendance (enrollment/attendance): marks lock this many days after a session; coordinators can still correct
 # them with a reason. The worker closes a cohort (computes completion) once its last session is this old.
