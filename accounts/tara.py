@@ -17,6 +17,7 @@ The callback URL does not depend on the language (one redirect URL to register w
 
 import logging
 import re
+from urllib.parse import urlsplit
 
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -58,6 +59,15 @@ class IdentityRefused(OAuth2Error):
 def is_enabled() -> bool:
     return any(app.get("provider_id") == TARA
                for app in settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", []))
+
+
+def provider_origin() -> str | None:
+    """TARA's origin (scheme://host[:port]) when the log-in is on: the site's CSP lets forms lead there."""
+    for app in settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", []):
+        if app.get("provider_id") == TARA:
+            url = urlsplit(app.get("settings", {}).get("server_url", ""))
+            return f"{url.scheme}://{url.netloc}" if url.scheme and url.netloc else None
+    return None
 
 
 def button_label():

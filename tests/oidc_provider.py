@@ -114,7 +114,7 @@ class FakeTara:
             claims["nonce"] = nonce
         key = self.key
         if self.tamper == "expired":
-            claims["iat"], claims["exp"], claims["auth_time"], claims["nbf"] = now - 600, now - 300, now - 600, now - 600
+            claims.update(iat=now - 600, exp=now - 300, auth_time=now - 600, nbf=now - 600)
         elif self.tamper == "wrong_audience":
             claims["aud"] = "someone-else"
         elif self.tamper == "bad_signature":

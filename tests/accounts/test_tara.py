@@ -312,3 +312,16 @@ def test_the_error_page_is_in_the_language_the_log_in_started_in(client, fake_ta
 def test_tara_capital_names_read_as_names():
     assert display_name("MARI-LIIS", "MÄNNIK") == "Mari-Liis Männik"
     assert display_name("Jaan", "van der Berg") == "Jaan van der Berg"
+
+
+def test_the_csp_lets_forms_lead_to_tara_only_when_it_is_on(client, settings):
+    def form_action():
+        header = client.get("/accounts/login/")["Content-Security-Policy"]
+        return next(part for part in header.split(";") if part.strip().startswith("form-action")).split()[1:]
+
+    assert form_action() == ["'self'"]
+    from oskus.settings.base import tara_providers
+
+    settings.SOCIALACCOUNT_PROVIDERS = tara_providers(server_url="https://tara-test.ria.ee/", client_id="c",
+                                                      secret="s", scopes=["openid"])
+    assert form_action() == ["'self'", "https://tara-test.ria.ee"]
