@@ -48,6 +48,8 @@ TARA = getattr(settings, "TARA_PROVIDER_ID", "tara")
 LANGUAGE_SESSION_KEY = "oskus.tara_language"
 # Levels of assurance in TARA's order (eIDAS): a token must carry at least the configured one.
 ACR_LEVELS = ("low", "substantial", "high")
+# TARA's `amr` values for the Estonian means (all of level "high"); "eIDAS" (cross-border) states its `acr`.
+DOMESTIC_METHODS = {"idcard", "mID", "smartid"}
 # `sub`: a two-letter country code and the personal identifier (EE + the Estonian personal code).
 SUB_PATTERN = re.compile(r"^[A-Z]{2}[A-Za-z0-9+/=._:-]{1,120}$")
 
@@ -92,7 +94,12 @@ def verified_claims(claims: dict, *, nonce: str | None, min_acr: str) -> dict:
         raise IdentityRefused("no authentication method (amr)")
     acr = claims.get("acr")
     minimum = ACR_LEVELS.index(min_acr) if min_acr in ACR_LEVELS else ACR_LEVELS.index("substantial")
-    if acr not in ACR_LEVELS or ACR_LEVELS.index(acr) < minimum:
+    if acr is None:
+        # TARA leaves `acr` out where the level does not apply or is not known; the domestic means (ID-card,
+        # Mobile-ID, Smart-ID) are all of level "high", anything else must state its level.
+        if not set(amr) & DOMESTIC_METHODS:
+            raise IdentityRefused("no level of assurance (acr) for a cross-border or unknown method")
+    elif acr not in ACR_LEVELS or ACR_LEVELS.index(acr) < minimum:
         raise IdentityRefused("level of assurance too low (acr)")
     return claims
 
@@ -107,6 +114,9 @@ def display_name(given_name: str, family_name: str) -> str:
 
 class TaraOAuth2Adapter(OpenIDConnectOAuth2Adapter):
     """allauth's OpenID Connect adapter with a language-independent callback and a strict ID token check."""
+
+    # TARA's answer when the person presses "Cancel" (allauth's log-in cancelled page, not an error).
+    login_cancelled_error = "user_cancel"
 
     def get_callback_url(self, request, app):
         return build_absolute_uri(request, reverse("tara_callback"), self.redirect_uri_protocol)

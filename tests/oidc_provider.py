@@ -7,7 +7,9 @@ chose at once and sends the browser back with a code) and a token endpoint (HTTP
 redirect URI and the PKCE verifier checked, like TARA).
 
 A test sets `provider.person` (who logs in) and `provider.tamper` (what to break in the next ID token:
-"expired", "wrong_audience", "bad_signature", "wrong_nonce", "low_acr", "no_names").
+"expired", "wrong_audience", "bad_signature", "wrong_nonce", "low_acr", "no_names", "eidas_without_acr";
+"mobile_id_without_acr" is a good token as TARA may send it; or "user_cancel",
+the person pressing "Cancel" at TARA).
 """
 
 import base64
@@ -123,6 +125,12 @@ class FakeTara:
             claims["nonce"] = "not-the-nonce-that-was-sent"
         elif self.tamper == "low_acr":
             claims["acr"] = "low"
+        elif self.tamper == "mobile_id_without_acr":  # TARA may leave acr out for the domestic means
+            claims["amr"] = ["mID"]
+            del claims["acr"]
+        elif self.tamper == "eidas_without_acr":
+            claims["amr"] = ["eIDAS"]
+            del claims["acr"]
         elif self.tamper == "no_names":
             claims["profile_attributes"] = {"date_of_birth": self.person["date_of_birth"]}
         return jwt.encode({"alg": "RS256", "kid": "tara-test-key", "typ": "JWT"}, claims, key)
@@ -159,6 +167,15 @@ class FakeTara:
                 if query.get("client_id") != CLIENT_ID or query.get("response_type") != "code" \
                         or "openid" not in query.get("scope", "").split():
                     return self._json(400, {"error": "invalid_request"})
+                if tara.tamper == "user_cancel":  # the person pressed "Cancel" at TARA
+                    target = query["redirect_uri"] + "?" + urlencode({
+                        "error": "user_cancel", "error_description": "User canceled the authentication process.",
+                        "state": query.get("state", "")})
+                    self.send_response(302)
+                    self.send_header("Location", target)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 code = secrets.token_urlsafe(24)
                 tara.codes[code] = {"redirect_uri": query["redirect_uri"], "nonce": query.get("nonce"),
                                     "code_challenge": query.get("code_challenge")}

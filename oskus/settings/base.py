@@ -324,14 +324,14 @@ TARA_PROVIDER_ID = "tara"
 
 
 def tara_providers(*, server_url: str, client_id: str, secret: str, scopes: list[str],
-                   acr: str = "substantial") -> dict:
+                   acr: str = "substantial", pkce: bool = True) -> dict:
     """SOCIALACCOUNT_PROVIDERS for TARA (or {} when it is not configured). Tests call it with their own
     loopback provider's address."""
     if not (server_url and client_id and secret):
         return {}
     return {
         "openid_connect": {
-            "OAUTH_PKCE_ENABLED": True,
+            "OAUTH_PKCE_ENABLED": pkce,
             "APPS": [{
                 "provider_id": TARA_PROVIDER_ID,
                 "name": "TARA",
@@ -344,9 +344,10 @@ def tara_providers(*, server_url: str, client_id: str, secret: str, scopes: list
                     "fetch_userinfo": False,
                     # TARA takes the client secret through HTTP Basic authentication.
                     "token_auth_method": "client_secret_basic",
-                    "oauth_pkce_enabled": True,
+                    "oauth_pkce_enabled": pkce,
                     # The lowest level of assurance accepted (TARA: low < substantial < high; ID-card,
-                    # Mobile-ID and Smart-ID are "high"). Sent as acr_values and checked in the ID token.
+                    # Mobile-ID and Smart-ID are "high"). Sent as acr_values (TARA applies it to cross-border
+                    # log-ins) and checked in the ID token (accounts/tara.py).
                     "acr": acr,
                 },
             }],
@@ -360,6 +361,7 @@ SOCIALACCOUNT_PROVIDERS = tara_providers(
     secret=os.environ.get("TARA_CLIENT_SECRET", ""),
     scopes=os.environ.get("TARA_SCOPES", "openid idcard mid smartid").split(),
     acr=os.environ.get("TARA_ACR", "substantial"),
+    pkce=env_bool("TARA_PKCE", True),
 )
 SOCIALACCOUNT_ADAPTER = "accounts.tara.TaraSocialAccountAdapter"
 SOCIALACCOUNT_FORMS = {"signup": "accounts.tara_forms.TaraSignupForm"}

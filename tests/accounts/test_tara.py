@@ -268,10 +268,15 @@ def assert_refused(response, client):
 
 
 @pytest.mark.parametrize("tamper", ["expired", "wrong_audience", "bad_signature", "wrong_nonce", "low_acr",
-                                    "no_names"])
+                                    "no_names", "eidas_without_acr"])
 def test_a_token_that_does_not_prove_the_identity_is_refused(client, fake_tara, tamper):
     fake_tara.tamper = tamper
     assert_refused(tara_login(client), client)
+
+
+def test_mobile_id_without_a_stated_level_is_accepted_as_tara_sends_it(client, fake_tara):
+    fake_tara.tamper = "mobile_id_without_acr"
+    assert tara_login(client).url == "/accounts/3rdparty/signup/"
 
 
 def test_a_wrong_state_is_refused_before_the_token_is_asked_for(client, fake_tara):
@@ -325,3 +330,29 @@ def test_the_csp_lets_forms_lead_to_tara_only_when_it_is_on(client, settings):
     settings.SOCIALACCOUNT_PROVIDERS = tara_providers(server_url="https://tara-test.ria.ee/", client_id="c",
                                                       secret="s", scopes=["openid"])
     assert form_action() == ["'self'", "https://tara-test.ria.ee"]
+
+
+def test_cancelling_at_tara_leads_to_the_cancelled_page_and_changes_nothing(client, fake_tara):
+    fake_tara.tamper = "user_cancel"
+    response = tara_login(client)
+    assert response.status_code == 302 and response.url == "/accounts/3rdparty/login/cancelled/"
+    assert fake_tara.token_requests == 0
+    assert User.objects.count() == 0 and logged_in_user_id(client) is None
+
+
+@pytest.mark.parametrize("missing", ["server_url", "client_id", "secret"])
+def test_tara_is_off_unless_the_address_the_client_id_and_the_secret_are_all_set(missing):
+    from oskus.settings.base import tara_providers
+
+    given = {"server_url": "https://tara.ria.ee", "client_id": "oskus", "secret": "s3cret", missing: ""}
+    assert tara_providers(**given, scopes=["openid"]) == {}
+
+
+def test_no_admin_lists_the_link():
+    """allauth's admin for social accounts (it lists the uid) needs django.contrib.admin, which is not installed;
+    Wagtail registers no view of the model either."""
+    from django.apps import apps
+    from wagtail.admin.viewsets import viewsets
+
+    assert not apps.is_installed("django.contrib.admin")
+    assert all(getattr(viewset, "model", None) is not SocialAccount for viewset in viewsets.viewsets)
