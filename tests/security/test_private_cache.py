@@ -27,7 +27,10 @@ MUST_COVER = {
 }
 # Served by Wagtail, DRF or Django itself (the admin sets its own no-store; pages and the API are public).
 SKIP_MODULE_PREFIXES = ("wagtail.", "rest_framework", "django.contrib.sitemaps", "django.views.static",
-                        "django.contrib.staticfiles")
+                        "django.contrib.staticfiles",
+                        # allauth's generic OpenID Connect URLs: closed (404) before they are reached, TARA has
+                        # its own (accounts/tara_urls.py)
+                        "allauth.socialaccount.providers.openid_connect")
 
 
 def _walk(patterns, namespace="", outer=()):
