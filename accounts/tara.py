@@ -19,6 +19,7 @@ import logging
 import re
 from urllib.parse import urlsplit
 
+from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.helpers import render_authentication_error
@@ -34,6 +35,8 @@ from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOA
 from allauth.utils import build_absolute_uri
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
+from django.db.models import ProtectedError
 from django.dispatch import receiver
 from django.http import Http404
 from django.urls import reverse
@@ -225,11 +228,16 @@ class TaraSocialAccountAdapter(DefaultSocialAccountAdapter):
         provider = sociallogin.provider
         if not isinstance(provider, TaraProvider):
             return
+        claims = getattr(sociallogin, "tara_claims", None) or {}
         try:
-            verified_claims(getattr(sociallogin, "tara_claims", None) or {},
-                            nonce=(sociallogin.state or {}).get("nonce"), min_acr=provider.min_acr)
+            verified_claims(claims, nonce=(sociallogin.state or {}).get("nonce"), min_acr=provider.min_acr)
         except IdentityRefused as e:
             raise ImmediateHttpResponse(render_authentication_error(request, provider, exception=e))
+        if sociallogin.is_existing and abandoned_signup_remove(sociallogin.user):
+            # Start again as a new person, from the same verified token.
+            fresh = provider.sociallogin_from_response(request, {"id_token": claims})
+            sociallogin.user, sociallogin.account = fresh.user, fresh.account
+            sociallogin.email_addresses = fresh.email_addresses
 
     def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None):
         # The kind of failure only: the exception texts name claims, never their values.
@@ -246,6 +254,23 @@ class TaraSocialAccountAdapter(DefaultSocialAccountAdapter):
         initial = super().get_signup_form_initial_data(sociallogin)
         initial["full_name"] = getattr(sociallogin.user, "full_name", "")
         return initial
+
+
+def abandoned_signup_remove(user) -> bool:
+    """Remove an account that only a TARA sign-up made and that never got further: never logged in, no
+    confirmed e-mail address, no password, nothing that refers to it. The identity that made it is back
+    (a mistyped address would otherwise lock it out for good); the new sign-up form follows. True if removed."""
+    if (user.last_login is not None or user.has_usable_password() or user.is_staff or user.is_superuser
+            or EmailAddress.objects.filter(user_id=user.pk, verified=True).exists()
+            or SocialAccount.objects.filter(user_id=user.pk).exclude(provider=TARA).exists()):
+        return False
+    try:
+        with transaction.atomic():
+            user.delete()
+    except ProtectedError:
+        return False
+    logger.info("TARA: an unconfirmed sign-up was started again")
+    return True
 
 
 # --- views (language-independent URLs: accounts/tara_urls.py) ------------------------------------------

@@ -136,6 +136,26 @@ def test_a_new_person_gives_and_verifies_an_email_and_completes_the_profile(clie
     assert CODE not in str(dict(client.session.items()))
 
 
+def test_a_person_who_mistyped_the_email_signs_in_again_and_gets_the_form_again(client, fake_tara):
+    tara_login(client)
+    client.post("/accounts/3rdparty/signup/", signup_data(email="mari.mannik@vlad.ee"))  # typo: never confirmed
+    assert SocialAccount.objects.get().user.email == "mari.mannik@vlad.ee"
+    client.logout()
+    response = tara_login(client)
+    assert response.url == "/accounts/3rdparty/signup/"
+    assert not User.objects.exists() and not SocialAccount.objects.exists()
+    client.post("/accounts/3rdparty/signup/", signup_data(email="mari.mannik@vald.ee"))
+    assert SocialAccount.objects.get().user.email == "mari.mannik@vald.ee"
+    assert User.objects.count() == 1
+
+
+def test_a_confirmed_account_is_never_removed_that_way(client, fake_tara, password_user):
+    SocialAccount.objects.create(user=password_user, provider="tara", uid=CODE, extra_data={})
+    tara_login(client)
+    assert logged_in_user_id(client) == str(password_user.pk)
+    assert User.objects.filter(pk=password_user.pk).exists()
+
+
 def test_national_identity_is_the_one_read_of_the_personal_code_and_goes_with_the_account(client, fake_tara):
     tara_login(client)
     client.post("/accounts/3rdparty/signup/", signup_data())
