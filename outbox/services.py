@@ -112,21 +112,26 @@ def message_enqueue(*, kind: str, recipient_id: int | None = None, builder: str 
     """
     if not builder and payload is None:
         raise ValueError("a message needs a builder or a payload")
+    fields = {"kind": kind, "recipient_id": recipient_id, "builder": builder, "params": params or {},
+              "payload": payload, "cohort_id": cohort_id, "enrollment_id": enrollment_id,
+              "resent_from": resent_from}
     if idempotency_key:
         existing = Message.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
-    try:
-        with transaction.atomic():  # a savepoint: a key taken meanwhile must not break the caller's transaction
-            message = Message.objects.create(
-                message_id=make_msgid(domain=_domain()), kind=kind, recipient_id=recipient_id, builder=builder,
-                params=params or {}, payload=payload, cohort_id=cohort_id, enrollment_id=enrollment_id,
-                next_attempt_at=timezone.now(), resent_from=resent_from, idempotency_key=idempotency_key or None)
-    except IntegrityError:
-        existing = Message.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
-        if existing is None:
-            raise
-        return existing
+        try:
+            with transaction.atomic():  # a savepoint: a key taken meanwhile must not break the caller's transaction
+                message = Message.objects.create(message_id=make_msgid(domain=_domain()),
+                                                 next_attempt_at=timezone.now(), idempotency_key=idempotency_key,
+                                                 **fields)
+        except IntegrityError:
+            existing = Message.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is None:
+                raise
+            return existing
+    else:
+        message = Message.objects.create(message_id=make_msgid(domain=_domain()), next_attempt_at=timezone.now(),
+                                         **fields)
     enqueue_in_transaction(_send_task(), wait_for_commit=wait_for_commit, message_pk=message.pk)
     return message
 
