@@ -1,8 +1,8 @@
-"""The stored PDF of a certificate: rendered in the background after the issuing transaction commits, or on
-the first download if the worker has not run yet. Files live in STORAGES["private"] under random names and
-are served only by certificates.views.download_pdf. The task lives beside the code it runs."""
+"""The stored PDF of a certificate: rendered by a task recorded in the issuing transaction (outbox), or on the
+first download if the worker has not run yet. Files live in STORAGES["private"] under random names and are
+served only by certificates.views.download_pdf. The task lives beside the code it runs. Storing the PDF of a
+version records the "certificate ready" e-mail in the same transaction (certificates.emails)."""
 
-import logging
 import secrets
 
 from django.conf import settings
@@ -10,10 +10,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django_tasks import task
 
+from outbox.services import enqueue_in_transaction
+
+from .emails import certificate_ready_enqueue
 from .models import Certificate
 from .pdf import render_certificate_pdf
-
-logger = logging.getLogger(__name__)
 
 
 def _store_new_file(storage, content: bytes) -> str:
@@ -34,7 +35,9 @@ def certificate_render_pdf(*, certificate: Certificate) -> Certificate:
     recorded in the transaction that locks the certificate row and checks that the version rendered is still
     the current one and that nobody stored it meanwhile, so two racing renders leave exactly one file per
     version and a render overtaken by a re-issue is thrown away (and rendered again for the new version). The
-    previous version's file is deleted once the new name is committed. Returns the certificate as stored.
+    previous version's file is deleted once the new name is committed. The holder's "certificate ready" e-mail
+    is recorded in that transaction, once per version (a render run twice keeps one file and one e-mail).
+    Returns the certificate as stored.
     """
     storage = Certificate._meta.get_field("pdf").storage  # STORAGES["private"] (models.private_storage)
     for _attempt in range(3):  # a re-issue landing during the render is the only reason to go round again
@@ -50,6 +53,7 @@ def certificate_render_pdf(*, certificate: Certificate) -> Certificate:
                 if old_name:
                     # Only once the new name is committed (an outer transaction may still roll back).
                     transaction.on_commit(lambda name=old_name: storage.delete(name), robust=True)
+                certificate_ready_enqueue(certificate=current)
                 kept = True
             else:
                 kept = False
@@ -82,14 +86,8 @@ def certificate_pdf_render_task(*, certificate_id: int) -> bool:
 
 
 def certificate_pdf_schedule(*, certificate_id: int) -> None:
-    """Enqueue the PDF rendering once the current transaction commits (never for a rolled-back issue).
-
-    A failure to enqueue is logged and otherwise ignored: the first download renders the PDF.
-    """
-    def enqueue():
-        try:
-            certificate_pdf_render_task.enqueue(certificate_id=certificate_id)
-        except Exception:  # noqa: BLE001 - the PDF is also rendered on first download
-            logger.exception("Could not enqueue the PDF of certificate %s", certificate_id)
-
-    transaction.on_commit(enqueue)
+    """Record the PDF rendering in the current transaction (outbox.enqueue_in_transaction): with the database
+    task backend the task row commits or rolls back with the certificate, so a process that dies right after
+    the issuing COMMIT still leaves the PDF to render. Other backends get it after the commit; a failure to
+    enqueue there is logged, and the first download renders the PDF."""
+    enqueue_in_transaction(certificate_pdf_render_task, certificate_id=certificate_id)

@@ -4,8 +4,8 @@ Everything happens through the services people use, with dates relative to today
 (`services.enrollment_create`, so places, waitlists and eligibility follow the rules), coordinators approve,
 reject and cancel, trainers are assigned (`services.trainers_assign`, the qualification rule applies) and mark
 attendance (`attendance.services.attendance_mark`, at the end of each session), and finished cohorts are
-closed (`attendance.services.cohort_close`), which records each outcome from the marks and, once the cohort's
-transaction commits, makes the certificates app issue the certificates and qualifications.
+closed (`attendance.services.cohort_close`), which records each outcome from the marks and the follow-up tasks
+that make the certificates app issue the certificates and qualifications; the demo runs those tasks at once.
 
 A cohort is built in one transaction and found again by its code next time, so a second run changes nothing.
 Cohort titles are derived from the first session's date ("Võru, sügis 2026"); each cohort's sessions add up
@@ -32,7 +32,13 @@ from accounts.models import County, Municipality, Profession, Profile, User
 from courses.pages import CoursePage
 from courses.snippets import Venue
 
-from .attendance.services import Mark, attendance_mark, cohort_close
+from .attendance.services import (
+    Mark,
+    attendance_mark,
+    cohort_close,
+    cohort_finished_announce_task,
+    completion_announce_task,
+)
 from .eligibility import eligibility_problem
 from .exceptions import TrainersRefused
 from .models import ACTIVE_STATUSES, Cohort, CohortStatus, Enrollment, EnrollmentPolicy, EnrollmentStatus, Session
@@ -242,6 +248,12 @@ def cohort_build(*, course: CoursePage, code: str, place: str, starts: Sequence[
             after(cohort, enrollments)
         if close:
             cohort_close(cohort=cohort, actor=coordinator, now=sessions[-1].ends_at + dt.timedelta(days=1))
+            # The closing recorded its follow-up as tasks; the demo runs them now (they are idempotent, so the
+            # worker finding them later changes nothing), so the certificates are there without a worker.
+            for enrollment_id in Enrollment.objects.filter(cohort=cohort, status=S.COMPLETED).values_list("pk",
+                                                                                                       flat=True):
+                completion_announce_task.call(enrollment_id=enrollment_id, completed=True)
+            cohort_finished_announce_task.call(cohort_id=cohort.pk)
     return cohort, True
 
 

@@ -34,7 +34,7 @@ from django_tasks import task
 from outbox.models import Message
 from outbox.services import message_enqueue
 
-from .models import CompletionResult, Enrollment, SessionStatus
+from .models import CompletionResult, Enrollment, EnrollmentEvent, EnrollmentStatus, SessionStatus
 from .tokens import offer_path
 
 logger = logging.getLogger(__name__)
@@ -134,16 +134,34 @@ def enrollment_email_task(*, kind: str, enrollment_id: int) -> str:
         return enrollment_email_enqueue(kind, enrollment).state
 
 
-def enrollment_email_enqueue(kind: str, enrollment: Enrollment) -> Message:
+def enrollment_email_enqueue(kind: str, enrollment: Enrollment, *, idempotency_key: str | None = None) -> Message:
     """Record e-mail `kind` about `enrollment` in the message log and queue it, in the current transaction.
 
     With the database task backend the message and its task commit or roll back with the caller's change
     (outbox): a committed change always has its e-mail queued, a rolled-back one never sends. Delivery is
     at least once, retried on transient SMTP failures for 24 hours, and skipped if the message was already
-    sent (see outbox.services). Returns the logged `Message`.
+    sent (see outbox.services). `idempotency_key`: the message is recorded at most once per key (an existing
+    message with the key is returned). Returns the logged `Message`.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown e-mail kind {kind!r}")
     return message_enqueue(kind=kind, recipient_id=enrollment.user_id, builder=BUILDER,
                            params={"kind": kind, "enrollment_id": enrollment.pk}, cohort_id=enrollment.cohort_id,
-                           enrollment_id=enrollment.pk)
+                           enrollment_id=enrollment.pk, idempotency_key=idempotency_key)
+
+
+def outcome_email_enqueue(enrollment: Enrollment) -> Message | None:
+    """Record the e-mail that tells the person the outcome their enrollment has now ("completed" with the
+    hours, "not_completed" with the reason), in the current transaction; None when it has no outcome.
+
+    Once per outcome reached: the key counts how many times the enrollment has entered this outcome (its
+    history), so recording it again for the same change (a job run twice) returns the logged message, while a
+    later correction to the other outcome, and back, is told each time.
+    """
+    status = Enrollment.objects.filter(pk=enrollment.pk).values_list("status", flat=True).first()
+    kinds = {EnrollmentStatus.COMPLETED: "completed", EnrollmentStatus.NOT_COMPLETED: "not_completed"}
+    if status not in kinds:
+        return None
+    times = EnrollmentEvent.objects.filter(enrollment_id=enrollment.pk, to_status=status).count()
+    return enrollment_email_enqueue(kinds[status], enrollment,
+                                    idempotency_key=f"enrollment-outcome:{enrollment.pk}:{kinds[status]}:{times}")

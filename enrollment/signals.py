@@ -2,14 +2,19 @@
 
 from django.dispatch import Signal
 
-# Sent after commit by the completion services (closing a cohort, or re-evaluating one already closed) after
-# an enrollment became COMPLETED; kwargs: enrollment.
+# The three completion signals are sent by tasks that the completion services record in the transaction of
+# the change (`attendance.services.completion_announce_task`, `cohort_finished_announce_task`; outbox): after
+# the commit, in the task worker, AT LEAST ONCE (a task whose worker died runs again). Receivers must be
+# idempotent and do their own transactions; work they start goes through outbox.enqueue_in_transaction.
+#
+# After an enrollment became COMPLETED (closing a cohort, or re-evaluating one already closed) and is still
+# completed when the task runs; kwargs: enrollment.
 enrollment_completed = Signal()
-# Sent after commit by `attendance.services.completion_reevaluate` when attendance corrected after closing turned
-# a COMPLETED enrollment into NOT_COMPLETED; kwargs: enrollment, reason (the new figures). Certificates revokes
-# the enrollment's certificate (and an automatic programme certificate that no longer holds).
+# When attendance corrected after closing turned a COMPLETED enrollment into NOT_COMPLETED (and it still is);
+# kwargs: enrollment, reason (the new figures). Certificates revokes the enrollment's certificate (and an
+# automatic programme certificate that no longer holds).
 enrollment_completion_withdrawn = Signal()
-# Sent when a cohort is closed as finished (its completion computed); kwargs: cohort.
+# When a cohort is closed as finished (its completion computed); kwargs: cohort.
 cohort_finished = Signal()
 # Sent by `services.trainers_check` (which `trainers_assign`, `cohort_update` and the cohort admin form call)
 # BEFORE trainers are added to a cohort; kwargs: cohort (may be unsaved), course, trainers (the people being

@@ -36,6 +36,9 @@ class Message(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     resent_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, editable=False,
                                     related_name="resends")
+    # What makes this message one of a kind ("enrollment-outcome:12:completed:1"): recording a message with a key
+    # already logged returns that message instead of a second one (services.message_enqueue).
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("e-mail")

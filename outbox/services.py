@@ -30,7 +30,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.message import make_msgid
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Min, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -96,21 +96,42 @@ def _domain() -> str:
 def message_enqueue(*, kind: str, recipient_id: int | None = None, builder: str = "", params: dict | None = None,
                     payload: dict | None = None, cohort_id: int | None = None,
                     enrollment_id: int | None = None, resent_from: Message | None = None,
-                    wait_for_commit: bool = True) -> Message:
+                    wait_for_commit: bool = True, idempotency_key: str | None = None) -> Message:
     """Record one e-mail in the message log and queue its delivery, in the caller's transaction.
 
     `builder` is the dotted path of a function `builder(**params) -> EmailMessage | None` (None: the subject of
     the message is gone, nothing to send); it runs in the worker at each attempt, so `params` hold ids, never
     personal data. An e-mail that cannot be rebuilt from ids is passed rendered as `payload` (see
     `message_payload`), kept only until it is sent. `wait_for_commit`: see `enqueue_in_transaction`.
-    Returns the new `Message` (state queued).
+
+    `idempotency_key` names what makes the message one of a kind (e.g. "certificate-ready:7:1"): when a message
+    with that key is logged already (committed, or earlier in this transaction) it is returned and nothing new
+    is recorded or queued, so a job that runs twice sends once. Two transactions racing with one key: the unique
+    index makes the second wait for the first and then return its message.
+    Returns the new (or the already logged) `Message`.
     """
     if not builder and payload is None:
         raise ValueError("a message needs a builder or a payload")
-    message = Message.objects.create(
-        message_id=make_msgid(domain=_domain()), kind=kind, recipient_id=recipient_id, builder=builder,
-        params=params or {}, payload=payload, cohort_id=cohort_id, enrollment_id=enrollment_id,
-        next_attempt_at=timezone.now(), resent_from=resent_from)
+    fields = {"kind": kind, "recipient_id": recipient_id, "builder": builder, "params": params or {},
+              "payload": payload, "cohort_id": cohort_id, "enrollment_id": enrollment_id,
+              "resent_from": resent_from}
+    if idempotency_key:
+        existing = Message.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic():  # a savepoint: a key taken meanwhile must not break the caller's transaction
+                message = Message.objects.create(message_id=make_msgid(domain=_domain()),
+                                                 next_attempt_at=timezone.now(), idempotency_key=idempotency_key,
+                                                 **fields)
+        except IntegrityError:
+            existing = Message.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is None:
+                raise
+            return existing
+    else:
+        message = Message.objects.create(message_id=make_msgid(domain=_domain()), next_attempt_at=timezone.now(),
+                                         **fields)
     enqueue_in_transaction(_send_task(), wait_for_commit=wait_for_commit, message_pk=message.pk)
     return message
 
@@ -342,6 +363,46 @@ def tasks_recover_abandoned(*, now: dt.datetime | None = None) -> int:
             count += 1
     WorkerHeartbeat.objects.filter(last_seen__lt=now - dt.timedelta(days=1)).delete()
     return count
+
+
+# --- pruning ------------------------------------------------------------------------------------------------
+
+PRUNE_BATCH = 1000
+
+
+def _delete_in_batches(queryset) -> int:
+    """Delete the rows of `queryset` a batch at a time (short transactions, no long lock on a big table)."""
+    deleted = 0
+    while True:
+        pks = list(queryset.values_list("pk", flat=True)[:PRUNE_BATCH])
+        if not pks:
+            return deleted
+        with transaction.atomic():
+            count, _per_model = queryset.model.objects.filter(pk__in=pks).delete()
+        deleted += count
+
+
+def outbox_prune(*, now: dt.datetime | None = None) -> dict:
+    """Drop finished rows that nobody needs any more (periodic sweep); idempotent, safe to run in parallel.
+
+    Task rows (django-tasks-db) that SUCCEEDED more than `OUTBOX_PRUNE_SUCCESSFUL_TASKS_DAYS` (30) ago or FAILED
+    more than `OUTBOX_PRUNE_FAILED_TASKS_DAYS` (90) ago, and message-log rows sent or failed more than
+    `OUTBOX_PRUNE_MESSAGES_DAYS` (365) ago. A ready or running task and a message still queued or retrying are
+    never touched. A setting of 0 keeps those rows forever. Returns the rows deleted: {"tasks": n, "messages": m}.
+    """
+    now = now or timezone.now()
+    pruned = {"tasks": 0, "messages": 0}
+    for status, setting in ((TaskResultStatus.SUCCESSFUL, "OUTBOX_PRUNE_SUCCESSFUL_TASKS_DAYS"),
+                            (TaskResultStatus.FAILED, "OUTBOX_PRUNE_FAILED_TASKS_DAYS")):
+        days = _setting(setting, 30 if status == TaskResultStatus.SUCCESSFUL else 90)
+        if days > 0:
+            pruned["tasks"] += _delete_in_batches(DBTaskResult.objects.filter(
+                status=status, finished_at__lt=now - dt.timedelta(days=days)))
+    days = _setting("OUTBOX_PRUNE_MESSAGES_DAYS", 365)
+    if days > 0:
+        pruned["messages"] = _delete_in_batches(Message.objects.filter(
+            state__in=[State.SENT, State.FAILED], created_at__lt=now - dt.timedelta(days=days)))
+    return pruned
 
 
 # --- health -------------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.invitations import account_invitation_enqueue
 from accounts.models import Municipality, Profession, User
 
 from ..exceptions import EnrollmentError
@@ -268,14 +269,16 @@ def import_check(*, cohort: Cohort, data: bytes, now=None) -> ImportReport:
     return report
 
 
-def _ensure_user(row: ImportRow) -> tuple[User, bool]:
+def _ensure_user(row: ImportRow, *, cohort: Cohort) -> tuple[User, bool]:
     """The row's user: the existing account (its profile's empty fields filled in) or a new one without a
-    password (they set one through "forgot password"; the e-mail address is unverified until then)."""
+    password, who gets an e-mail with a link to set one (recorded in the import's transaction; the e-mail
+    address is unverified until the link is followed)."""
     created = row.user is None
     user = row.user or User.objects.create_user(email=row.email, password=None, full_name=row.full_name)
     if created:
         EmailAddress.objects.get_or_create(user=user, email=user.email,
                                            defaults={"primary": True, "verified": False})
+        account_invitation_enqueue(user=user, cohort_id=cohort.pk, language="et")
     profile = user.profile
     changed = []
     if not profile.profession:
@@ -308,7 +311,7 @@ def import_run(*, cohort: Cohort, data: bytes, actor) -> ImportResult:
         enrollments = []
         created_users = 0
         for row in report.rows:
-            user, created = _ensure_user(row)
+            user, created = _ensure_user(row, cohort=locked)
             created_users += created
             try:
                 enrollment = enrollment_create(user=user, cohort=locked, actor=actor, check_eligibility=False,

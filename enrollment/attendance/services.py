@@ -17,11 +17,13 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from accounts.roles import is_coordinator
+from outbox.services import enqueue_in_transaction
 
 from .. import signals
-from ..emails import enrollment_email_enqueue
+from ..emails import outcome_email_enqueue
 from ..models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Session, SessionStatus
 from ..services.enrollments import enrollment_record_outcome
 from ..services.state import actor_or_none, cohort_lock, cohorts_lock
@@ -410,8 +412,9 @@ def completion_reevaluate(*, enrollment: Enrollment, actor=None, now: dt.datetim
       are touched; a running cohort's enrollments are decided when it closes;
     - when the rule's answer differs from the outcome, the outcome is corrected through
       `enrollment_record_outcome` (NOT_COMPLETED <-> COMPLETED) with an EnrollmentEvent whose reason gives the
-      new figures, and after commit `enrollment_completed` or `enrollment_completion_withdrawn` is sent once
-      (certificates issues, restores or revokes the certificate);
+      new figures; the e-mail telling the new outcome and a `completion_announce_task` are recorded in the same
+      transaction, and that task sends `enrollment_completed` or `enrollment_completion_withdrawn` (certificates
+      issues, restores or revokes the certificate);
     - the CompletionResult always holds the current figures (created if missing);
     - idempotent: when neither the outcome nor the figures changed nothing is written and nothing is sent.
     """
@@ -433,17 +436,11 @@ def completion_reevaluate(*, enrollment: Enrollment, actor=None, now: dt.datetim
         reason = _("Attendance changed after the cohort was closed: %(figures)s") % {
             "figures": _outcome_reason(progress)}
         enrollment_record_outcome(enrollment=enrollment, completed=progress.rule_met, actor=actor, reason=reason)
-        enrollment_email_enqueue("completed" if progress.rule_met else "not_completed", enrollment)
-        enrollment_id, completed = enrollment.pk, progress.rule_met
-
-        def announce():
-            changed = Enrollment.objects.select_related("cohort", "user").get(pk=enrollment_id)
-            if completed:
-                signals.enrollment_completed.send(sender=Enrollment, enrollment=changed)
-            else:
-                signals.enrollment_completion_withdrawn.send(sender=Enrollment, enrollment=changed, reason=reason)
-
-        transaction.on_commit(announce)
+        outcome_email_enqueue(enrollment)
+        # The certificate follows as a task recorded in this transaction (never lost between COMMIT and an
+        # on-commit callback).
+        enqueue_in_transaction(completion_announce_task, enrollment_id=enrollment.pk, completed=progress.rule_met,
+                               reason=reason)
     return True
 
 
@@ -451,8 +448,11 @@ def cohort_close(*, cohort: Cohort, actor=None, now: dt.datetime | None = None, 
     """Compute completion for everyone in the cohort and finish it.
 
     Every CONFIRMED enrollment becomes COMPLETED or NOT_COMPLETED (with an EnrollmentEvent through the
-    enrollment services' own helper) and gets a CompletionResult; the cohort becomes FINISHED. After commit,
-    `enrollment_completed` is sent once per completed enrollment and `cohort_finished` once.
+    enrollment services' own helper) and gets a CompletionResult; the cohort becomes FINISHED. In the same
+    transaction (outbox): each person's outcome e-mail (once per outcome: idempotency key), a
+    `completion_announce_task` per completed enrollment (it sends `enrollment_completed`: certificates issues
+    the certificate, whose PDF task is written in the issuing transaction) and one
+    `cohort_finished_announce_task` (`cohort_finished`). A process that dies right after COMMIT loses none of it.
     Refuses (CohortNotClosable): a cohort already finished or cancelled, or one with sessions still to come
     (unless `force`); only coordinators or the system (actor None) may close (NotAllowed).
     Returns {"completed": n, "not_completed": m}.
@@ -472,7 +472,6 @@ def cohort_close(*, cohort: Cohort, actor=None, now: dt.datetime | None = None, 
         enrollments = list(Enrollment.objects.filter(cohort_id=locked.pk, status=EnrollmentStatus.CONFIRMED)
                            .select_related("cohort", "cohort__course", "user"))
         progress = progress_for_enrollments(enrollments, now=now)
-        completed_ids = []
         counts = {"completed": 0, "not_completed": 0}
         for enrollment in enrollments:
             p = progress[enrollment.pk]
@@ -480,22 +479,15 @@ def cohort_close(*, cohort: Cohort, actor=None, now: dt.datetime | None = None, 
                                       reason=_outcome_reason(p))
             CompletionResult.objects.update_or_create(enrollment=enrollment, defaults={
                 **_result_figures(p), "computed_at": now, "computed_by": actor_or_none(actor)})
-            enrollment_email_enqueue("completed" if p.rule_met else "not_completed", enrollment)
+            outcome_email_enqueue(enrollment)
             if p.rule_met:
-                completed_ids.append(enrollment.pk)
+                enqueue_in_transaction(completion_announce_task, enrollment_id=enrollment.pk, completed=True)
                 counts["completed"] += 1
             else:
                 counts["not_completed"] += 1
         locked.status = CohortStatus.FINISHED
         locked.save(update_fields=["status", "updated_at"])
-        cohort_id = locked.pk
-
-        def announce():
-            for enrollment in Enrollment.objects.filter(pk__in=completed_ids).select_related("cohort", "user"):
-                signals.enrollment_completed.send(sender=Enrollment, enrollment=enrollment)
-            signals.cohort_finished.send(sender=Cohort, cohort=Cohort.objects.get(pk=cohort_id))
-
-        transaction.on_commit(announce)
+        enqueue_in_transaction(cohort_finished_announce_task, cohort_id=locked.pk)
     cohort.status = CohortStatus.FINISHED
     return counts
 
@@ -510,3 +502,35 @@ def cohorts_close_due(*, now: dt.datetime | None = None) -> int:
             continue  # closed meanwhile by a coordinator
         closed += 1
     return closed
+
+
+# --- the follow-up of an outcome: tasks recorded in the closing transaction ---------------------------------
+# Run at least once by the task worker (a re-run after a crash included), so each only announces what is still
+# true when it runs, and every receiver is idempotent (certificates: one certificate per enrollment, one PDF per
+# version, one "certificate ready" e-mail per version).
+
+@task()
+def completion_announce_task(*, enrollment_id: int, completed: bool, reason: str = "") -> str:
+    """Send `enrollment_completed` (completed) or `enrollment_completion_withdrawn` (not) for the enrollment if
+    its outcome is still that one; "stale" when it changed since (the task of the newer outcome announces it)."""
+    enrollment = Enrollment.objects.select_related("cohort", "user").filter(pk=enrollment_id).first()
+    if enrollment is None:
+        return "missing"
+    target = EnrollmentStatus.COMPLETED if completed else EnrollmentStatus.NOT_COMPLETED
+    if enrollment.status != target:
+        return "stale"
+    if completed:
+        signals.enrollment_completed.send(sender=Enrollment, enrollment=enrollment)
+    else:
+        signals.enrollment_completion_withdrawn.send(sender=Enrollment, enrollment=enrollment, reason=reason)
+    return "announced"
+
+
+@task()
+def cohort_finished_announce_task(*, cohort_id: int) -> str:
+    """Send `cohort_finished` for a closed cohort (certificates renews its trainers' qualifications, once)."""
+    cohort = Cohort.objects.filter(pk=cohort_id, status=CohortStatus.FINISHED).first()
+    if cohort is None:
+        return "missing"
+    signals.cohort_finished.send(sender=Cohort, cohort=cohort)
+    return "announced"

@@ -391,6 +391,11 @@ OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"
 OUTBOX_RETRY_FOR_SECONDS = int(os.environ.get("OUTBOX_RETRY_FOR_SECONDS", str(24 * 3600)))
 OUTBOX_OVERDUE_SECONDS = int(os.environ.get("OUTBOX_OVERDUE_SECONDS", "900"))
 OUTBOX_HEALTH_MAX_QUEUE_AGE_SECONDS = int(os.environ.get("OUTBOX_HEALTH_MAX_QUEUE_AGE_SECONDS", "300"))
+# `sweep` prunes finished rows older than this many days (0: keep forever): task rows that succeeded or failed,
+# and the message log's sent and failed e-mails (what coordinators look up, so kept for a year).
+OUTBOX_PRUNE_SUCCESSFUL_TASKS_DAYS = int(os.environ.get("OUTBOX_PRUNE_SUCCESSFUL_TASKS_DAYS", "30"))
+OUTBOX_PRUNE_FAILED_TASKS_DAYS = int(os.environ.get("OUTBOX_PRUNE_FAILED_TASKS_DAYS", "90"))
+OUTBOX_PRUNE_MESSAGES_DAYS = int(os.environ.get("OUTBOX_PRUNE_MESSAGES_DAYS", "365"))
 
 # Guessing check-in codes: wrong codes allowed per person and per session within the window (then 429).
 ATTENDANCE_CHECKIN_MAX_FAILURES = 5

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from certificates.services import qualification_reminders_send
 from enrollment.attendance.services import cohorts_close_due
 from enrollment.services import offers_expire_due, reminders_send_due
-from outbox.services import messages_requeue_overdue, tasks_recover_abandoned
+from outbox.services import messages_requeue_overdue, outbox_prune, tasks_recover_abandoned
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,9 @@ JOBS = (
     # Reliability safety nets (outbox.services): tasks of dead workers, messages whose task went missing.
     ("abandoned_tasks", tasks_recover_abandoned),
     ("overdue_messages", messages_requeue_overdue),
+    # Housekeeping: finished task rows and old message-log rows (outbox.services.outbox_prune, settings
+    # OUTBOX_PRUNE_*); last, since nothing waits on it.
+    ("pruned_rows", lambda: sum(outbox_prune().values())),
 )
 
 

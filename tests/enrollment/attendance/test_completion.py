@@ -237,8 +237,11 @@ def test_closing_tells_everyone_their_outcome_with_the_figures(site_tree, coordi
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         cohort_close(cohort=cohort, actor=coordinator)
-    by_person = {m.to[0]: m for m in mail.outbox}
+    by_person = {}
+    for message in mail.outbox:  # the first one each (the certificate-ready e-mail follows the completed one)
+        by_person.setdefault(message.to[0], message)
     assert set(by_person) == {"valmis@example.ee", "puudu@example.ee"}
+    assert [m.to[0] for m in mail.outbox].count("puudu@example.ee") == 1
     assert "läbinud" in by_person["valmis@example.ee"].subject
     assert "4 akadeemilisest tunnist 4" in by_person["valmis@example.ee"].body
     not_done = by_person["puudu@example.ee"]
