@@ -47,6 +47,21 @@ class CertificateSequence(models.Model):
         verbose_name = _("certificate number sequence")
 
 
+class StatusList(models.Model):
+    """A published BitstringStatusListCredential (purpose "revocation", /credentials/status/<number>): its
+    entries are the certificates given an index in it (certificates/credentials/services.py). Its row is
+    locked while an index is allocated."""
+
+    number = models.PositiveIntegerField(primary_key=True)
+    allocated = models.PositiveIntegerField(_("indexes allocated"), default=0)
+
+    class Meta:
+        verbose_name = _("credential status list")
+
+    def __str__(self):
+        return f"status list {self.number}"
+
+
 class CertificateStatus(models.TextChoices):
     VALID = "valid", _("Valid")
     REVOKED = "revoked", _("Revoked")
@@ -90,6 +105,12 @@ class Certificate(models.Model):
     # The PDF of version `pdf_version`, in the private storage under a random name (certificates/rendering.py).
     pdf = models.FileField(_("PDF"), storage=private_storage, upload_to="certificates/", blank=True, editable=False)
     pdf_version = models.PositiveIntegerField(_("version of the stored PDF"), default=0, editable=False)
+    # The certificate's bit in a status list (its Open Badges credential's BitstringStatusListEntry): allocated
+    # once, when its credential is first built, and never given to another certificate.
+    status_list = models.ForeignKey(StatusList, null=True, blank=True, on_delete=models.PROTECT, editable=False,
+                                    related_name="certificates", verbose_name=_("credential status list"))
+    status_list_index = models.PositiveIntegerField(_("index in the status list"), null=True, blank=True,
+                                                    editable=False)
 
     class Meta:
         verbose_name = _("certificate")
@@ -108,6 +129,13 @@ class Certificate(models.Model):
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True) | ~Q(revoked_reason=""),
                 name="certificate_revocation_has_reason",
+            ),
+            models.UniqueConstraint(fields=["status_list", "status_list_index"],
+                                    name="one_certificate_per_status_list_index"),
+            models.CheckConstraint(
+                condition=(Q(status_list__isnull=True) & Q(status_list_index__isnull=True))
+                | (Q(status_list__isnull=False) & Q(status_list_index__isnull=False)),
+                name="certificate_status_list_and_index_together",
             ),
         ]
 
@@ -151,6 +179,17 @@ class Certificate(models.Model):
     @property
     def training(self):
         return self.course or self.programme
+
+    @property
+    def issued_by_hand(self) -> bool:
+        """Issued by a coordinator outside the automatic path (see ISSUED_BY_HAND)."""
+        return bool(self.exception_reason) and self.issued_by_id is not None
+
+
+# A certificate a coordinator issued by hand: it has a reason and the coordinator who issued it. A programme's
+# certificate issued automatically also carries a reason (the model asks one of every certificate without an
+# enrollment) but no issuer.
+ISSUED_BY_HAND = ~Q(exception_reason="") & Q(issued_by__isnull=False)
 
 
 class CertificateRevision(models.Model):
@@ -251,6 +290,10 @@ class QualificationEvent(models.Model):
         RENEWED_BY_REFRESHER = "renewed_refresher", _("Renewed by a refresher course")
         SUSPENDED = "suspended", _("Suspended")
         REINSTATED = "reinstated", _("Reinstated")
+        # The completion of the course that granted it was withdrawn, or its certificate revoked (suspended by
+        # the system), and restored when the completion comes back.
+        WITHDRAWN = "withdrawn", _("Withdrawn with the completion that granted it")
+        RESTORED = "restored", _("Restored with the completion that granted it")
 
     qualification = models.ForeignKey(TrainerQualification, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=20, choices=Kind.choices)

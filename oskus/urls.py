@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("healthz", healthz, name="healthz"),
     path("health/", health, name="health"),
+    path("", include("certificates.credentials.urls")),
 ]
 
 urlpatterns += i18n_patterns(
