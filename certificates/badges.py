@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from .credentials import jose, keys
-from .credentials.services import status_index_ensure
+from .credentials.services import status_entry_ensure
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -64,8 +64,9 @@ def issuer_profile() -> dict:
 def credential_for(certificate) -> dict:
     """The OpenBadgeCredential of one certificate, unsecured (a dict ready for json.dumps).
 
-    The first time, the certificate is given its index in a status list (credentials.services)."""
-    certificate = status_index_ensure(certificate=certificate)
+    The first time, the certificate's current version is given its entry in a status list
+    (credentials.services)."""
+    entry = status_entry_ensure(certificate=certificate)
     training = certificate.training
     criteria_url = absolute(training.url) if training is not None and training.url else absolute("/")
     description = getattr(training, "summary", "") or certificate.title
@@ -97,7 +98,7 @@ def credential_for(certificate) -> dict:
     }
     if certificate.started_on:
         subject["activityStartDate"] = _day_at(certificate.started_on, dt.time(0, 0))
-    list_url = status_list_url(certificate.status_list_id)
+    list_url = status_list_url(entry.status_list_id)
     credential = {
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": absolute(certificate.verification_path),
@@ -108,10 +109,10 @@ def credential_for(certificate) -> dict:
         "validFrom": rfc3339(certificate.issued_at),
         "credentialSubject": subject,
         "credentialStatus": {
-            "id": f"{list_url}#{certificate.status_list_index}",
+            "id": f"{list_url}#{entry.index}",
             "type": STATUS_ENTRY_TYPE,
             "statusPurpose": STATUS_PURPOSE,
-            "statusListIndex": str(certificate.status_list_index),
+            "statusListIndex": str(entry.index),
             "statusListCredential": list_url,
         },
     }

@@ -48,9 +48,9 @@ class CertificateSequence(models.Model):
 
 
 class StatusList(models.Model):
-    """A published BitstringStatusListCredential (purpose "revocation", /credentials/status/<number>): its
-    entries are the certificates given an index in it (certificates/credentials/services.py). Its row is
-    locked while an index is allocated."""
+    """A published BitstringStatusListCredential (purpose "revocation", /credentials/status/<number>) whose
+    entries are CredentialStatusEntry rows (certificates/credentials/services.py). Its row is locked while an
+    index is allocated."""
 
     number = models.PositiveIntegerField(primary_key=True)
     allocated = models.PositiveIntegerField(_("indexes allocated"), default=0)
@@ -105,12 +105,6 @@ class Certificate(models.Model):
     # The PDF of version `pdf_version`, in the private storage under a random name (certificates/rendering.py).
     pdf = models.FileField(_("PDF"), storage=private_storage, upload_to="certificates/", blank=True, editable=False)
     pdf_version = models.PositiveIntegerField(_("version of the stored PDF"), default=0, editable=False)
-    # The certificate's bit in a status list (its Open Badges credential's BitstringStatusListEntry): allocated
-    # once, when its credential is first built, and never given to another certificate.
-    status_list = models.ForeignKey(StatusList, null=True, blank=True, on_delete=models.PROTECT, editable=False,
-                                    related_name="certificates", verbose_name=_("credential status list"))
-    status_list_index = models.PositiveIntegerField(_("index in the status list"), null=True, blank=True,
-                                                    editable=False)
 
     class Meta:
         verbose_name = _("certificate")
@@ -129,13 +123,6 @@ class Certificate(models.Model):
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True) | ~Q(revoked_reason=""),
                 name="certificate_revocation_has_reason",
-            ),
-            models.UniqueConstraint(fields=["status_list", "status_list_index"],
-                                    name="one_certificate_per_status_list_index"),
-            models.CheckConstraint(
-                condition=(Q(status_list__isnull=True) & Q(status_list_index__isnull=True))
-                | (Q(status_list__isnull=False) & Q(status_list_index__isnull=False)),
-                name="certificate_status_list_and_index_together",
             ),
         ]
 
@@ -190,6 +177,28 @@ class Certificate(models.Model):
 # certificate issued automatically also carries a reason (the model asks one of every certificate without an
 # enrollment) but no issuer.
 ISSUED_BY_HAND = ~Q(exception_reason="") & Q(issued_by__isnull=False)
+
+
+class CredentialStatusEntry(models.Model):
+    """The bit of one version of a certificate's credential in a status list (its BitstringStatusListEntry).
+
+    Allocated once, when that version's credential is first built, and never given to anything else. The bit is
+    set (revoked) while the certificate is revoked and, for good, once a later version replaced this one (a
+    re-issue, or a certificate the system revoked and restored): revocation is never undone in the list; the
+    restored certificate's credential is a new version with a new entry."""
+
+    status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="entries")
+    index = models.PositiveIntegerField(_("index in the status list"))
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="status_entries")
+    version = models.PositiveIntegerField(_("version"))
+    allocated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credential status entry")
+        constraints = [
+            models.UniqueConstraint(fields=["status_list", "index"], name="one_entry_per_status_list_index"),
+            models.UniqueConstraint(fields=["certificate", "version"], name="one_entry_per_certificate_version"),
+        ]
 
 
 class CertificateRevision(models.Model):

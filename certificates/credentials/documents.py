@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ..badges import VC_CONTEXT, rfc3339, status_list_url
-from ..models import Certificate, StatusList
+from ..models import CredentialStatusEntry, StatusList
 from . import jose, keys
 from . import status_list as bitstring
 
@@ -33,8 +34,11 @@ def jwks() -> dict:
 
 
 def revoked_indexes(number: int) -> list[int]:
-    return list(Certificate.objects.filter(status_list_id=number, revoked_at__isnull=False)
-                .values_list("status_list_index", flat=True))
+    """The entries of list `number` whose bit is set: the certificate is revoked, or a later version of it
+    replaced the entry's (re-issued, or revoked by the system and restored). A set bit is never cleared."""
+    return list(CredentialStatusEntry.objects.filter(status_list_id=number)
+                .filter(Q(certificate__revoked_at__isnull=False) | Q(version__lt=F("certificate__version")))
+                .values_list("index", flat=True))
 
 
 def status_list_credential(status_list: StatusList, *, now: dt.datetime | None = None) -> dict:

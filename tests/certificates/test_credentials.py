@@ -26,7 +26,7 @@ from pyld import jsonld
 from certificates import services
 from certificates.badges import credential_for, enveloped_credential_for, signed_credential_for
 from certificates.credentials import keys
-from certificates.credentials.services import FILL_LIMIT, status_index_ensure
+from certificates.credentials.services import FILL_LIMIT, status_entry_ensure
 from certificates.credentials.status_list import LIST_SIZE
 from certificates.models import Certificate, StatusList
 from enrollment.models import EnrollmentStatus
@@ -333,27 +333,57 @@ def test_a_revoked_certificate_shows_as_revoked_in_the_signed_status_list(client
     assert _bit(client, other_credential, jwk) == 0
 
 
-def test_each_certificate_gets_its_own_index_once_and_keeps_it(certificate, coordinator):
+def test_each_certificate_gets_its_own_index_once_and_keeps_it(certificate):
     first = credential_for(certificate)["credentialStatus"]
-    certificate.user.full_name = "Õie Uusnimi"
-    certificate.user.save(update_fields=["full_name"])
-    services.certificate_reissue(certificate=certificate, actor=coordinator)
     again = credential_for(Certificate.objects.get(pk=certificate.pk))["credentialStatus"]
-    others = [status_index_ensure(certificate=services.certificate_issue(enrollment=factories.EnrollmentFactory(
+    others = [status_entry_ensure(certificate=services.certificate_issue(enrollment=factories.EnrollmentFactory(
         cohort=certificate.enrollment.cohort, status=EnrollmentStatus.COMPLETED))) for _ in range(5)]
 
     assert again == first
-    pairs = {(c.status_list_id, c.status_list_index) for c in [Certificate.objects.get(pk=certificate.pk), *others]}
-    assert len(pairs) == 6
+    entries = [status_entry_ensure(certificate=certificate), *others]
+    assert len({(e.status_list_id, e.index) for e in entries}) == 6
     assert StatusList.objects.get(number=1).allocated == 6
+    assert first["statusListIndex"] == str(entries[0].index)
+
+
+def test_a_reissue_replaces_the_credential_the_old_one_shows_as_revoked(client, certificate, coordinator):
+    old = credential_for(certificate)
+    certificate.user.full_name = "Õie Uusnimi"
+    certificate.user.save(update_fields=["full_name"])
+    services.certificate_reissue(certificate=certificate, actor=coordinator)
+    new = credential_for(Certificate.objects.get(pk=certificate.pk))
+    _kid, jwk = published_key(client)
+
+    assert new["credentialStatus"]["statusListIndex"] != old["credentialStatus"]["statusListIndex"]
+    assert new["credentialSubject"]["name"] == "Õie Uusnimi"
+    assert (_bit(client, old, jwk), _bit(client, new, jwk)) == (1, 0)
+
+
+def test_a_revocation_is_never_undone_in_the_list_a_restored_certificate_gets_a_new_entry(client, certificate):
+    enrollment = certificate.enrollment
+    before = credential_for(certificate)
+    _kid, jwk = published_key(client)
+    enrollment.status = EnrollmentStatus.NOT_COMPLETED
+    enrollment.save(update_fields=["status"])
+    services.certificate_withdraw(enrollment=enrollment, reason="Osalemine parandati")
+    assert _bit(client, before, jwk) == 1
+
+    enrollment.status = EnrollmentStatus.COMPLETED
+    enrollment.save(update_fields=["status"])
+    restored = services.certificate_restore(enrollment=enrollment)
+    after = credential_for(restored)
+
+    assert restored.status == "valid" and restored.number == certificate.number
+    assert (_bit(client, before, jwk), _bit(client, after, jwk)) == (1, 0)
+    assert after["credentialStatus"]["statusListIndex"] != before["credentialStatus"]["statusListIndex"]
 
 
 def test_a_half_full_list_opens_the_next_one(certificate):
     StatusList.objects.create(number=1, allocated=FILL_LIMIT)
 
-    status_index_ensure(certificate=certificate)
+    entry = status_entry_ensure(certificate=certificate)
 
-    assert certificate.status_list_id == 2 and StatusList.objects.get(number=2).allocated == 1
+    assert entry.status_list_id == 2 and StatusList.objects.get(number=2).allocated == 1
 
 
 def test_an_unknown_status_list_is_not_found(client, db):
