@@ -130,7 +130,7 @@ def download_badge_jwt(request, number):
 @cache_control(public=True, max_age=3600)
 def did_document(request):
     """did:web's DID document: the keys that sign the credentials."""
-    return JsonResponse(documents.did_document(), content_type="application/did+json")
+    return JsonResponse(documents.did_document())
 
 
 @require_GET

@@ -14,7 +14,6 @@ import json
 import warnings
 
 from joserfc import jws
-from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
 
 from . import keys
@@ -37,17 +36,3 @@ def sign(credential: dict) -> str:
         return jws.serialize_compact(header, _payload(credential), OKPKey.import_key(key.private),
                                      algorithms=[ALGORITHM])
 
-
-def verify(token: str) -> dict | None:
-    """The credential of `token` when its signature verifies with one of the published keys (chosen by `kid`),
-    else None."""
-    by_kid = {public.kid: public for public in keys.published_keys()}
-    try:
-        header = json.loads(keys.b64url_decode(token.split(".")[0]))
-        public = by_kid[header["kid"]]
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="EdDSA is deprecated")
-            signed = jws.deserialize_compact(token, OKPKey.import_key(public.jwk), algorithms=[ALGORITHM])
-    except (JoseError, KeyError, ValueError, TypeError, IndexError):
-        return None
-    return json.loads(signed.payload)
