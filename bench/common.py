@@ -98,6 +98,7 @@ def production_env(database_url: str, port: int, **extra: str) -> dict:
         "SECURE_SSL_REDIRECT": "0",
         "CONN_MAX_AGE": "60",
         "SITE_URL": f"http://127.0.0.1:{port}",
+        "CREDENTIALS_SIGNING_KEY": env.get("CREDENTIALS_SIGNING_KEY") or "YmVuY2gtb25seS1jcmVkZW50aWFsLXNpZ25pbmctayE",
         **extra,
     })
     return env

@@ -38,7 +38,7 @@ from courses.pages import CoursePage, ProgrammePage
 from . import selectors, services
 from .exceptions import CertificateError
 from .forms import IssueForm, ReasonForm, ReissueForm
-from .models import Certificate, CertificateStatus, QualificationStatus, TrainerQualification
+from .models import ISSUED_BY_HAND, Certificate, CertificateStatus, QualificationStatus, TrainerQualification
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -126,12 +126,12 @@ class CertificateFilterSet(WagtailFilterSet):
     def filter_by_hand(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.exclude(exception_reason="") if value else queryset.filter(exception_reason="")
+        return queryset.filter(ISSUED_BY_HAND) if value else queryset.exclude(ISSUED_BY_HAND)
 
 
 def _certificate_issued(certificate) -> str:
     issued = timezone.localtime(certificate.issued_at).strftime("%d.%m.%Y")
-    return f"{issued} ({_('by hand')})" if certificate.exception_reason else issued
+    return f"{issued} ({_('by hand')})" if certificate.issued_by_hand else issued
 
 
 def _certificate_status(certificate) -> str:

@@ -47,6 +47,21 @@ class CertificateSequence(models.Model):
         verbose_name = _("certificate number sequence")
 
 
+class StatusList(models.Model):
+    """A published BitstringStatusListCredential (purpose "revocation", /credentials/status/<number>) whose
+    entries are CredentialStatusEntry rows (certificates/credentials/services.py). Its row is locked while an
+    index is allocated."""
+
+    number = models.PositiveIntegerField(primary_key=True)
+    allocated = models.PositiveIntegerField(_("indexes allocated"), default=0)
+
+    class Meta:
+        verbose_name = _("credential status list")
+
+    def __str__(self):
+        return f"status list {self.number}"
+
+
 class CertificateStatus(models.TextChoices):
     VALID = "valid", _("Valid")
     REVOKED = "revoked", _("Revoked")
@@ -152,6 +167,39 @@ class Certificate(models.Model):
     def training(self):
         return self.course or self.programme
 
+    @property
+    def issued_by_hand(self) -> bool:
+        """Issued by a coordinator outside the automatic path (see ISSUED_BY_HAND)."""
+        return bool(self.exception_reason) and self.issued_by_id is not None
+
+
+# A certificate a coordinator issued by hand: it has a reason and the coordinator who issued it. A programme's
+# certificate issued automatically also carries a reason (the model asks one of every certificate without an
+# enrollment) but no issuer.
+ISSUED_BY_HAND = ~Q(exception_reason="") & Q(issued_by__isnull=False)
+
+
+class CredentialStatusEntry(models.Model):
+    """The bit of one version of a certificate's credential in a status list (its BitstringStatusListEntry).
+
+    Allocated once, when that version's credential is first built, and never given to anything else. The bit is
+    set (revoked) while the certificate is revoked and, for good, once a later version replaced this one (a
+    re-issue, or a certificate the system revoked and restored): revocation is never undone in the list; the
+    restored certificate's credential is a new version with a new entry."""
+
+    status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="entries")
+    index = models.PositiveIntegerField(_("index in the status list"))
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="status_entries")
+    version = models.PositiveIntegerField(_("version"))
+    allocated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credential status entry")
+        constraints = [
+            models.UniqueConstraint(fields=["status_list", "index"], name="one_entry_per_status_list_index"),
+            models.UniqueConstraint(fields=["certificate", "version"], name="one_entry_per_certificate_version"),
+        ]
+
 
 class CertificateRevision(models.Model):
     """Append-only history of a certificate: what it said before it was re-issued, and why."""
@@ -251,6 +299,10 @@ class QualificationEvent(models.Model):
         RENEWED_BY_REFRESHER = "renewed_refresher", _("Renewed by a refresher course")
         SUSPENDED = "suspended", _("Suspended")
         REINSTATED = "reinstated", _("Reinstated")
+        # The completion of the course that granted it was withdrawn, or its certificate revoked (suspended by
+        # the system), and restored when the completion comes back.
+        WITHDRAWN = "withdrawn", _("Withdrawn with the completion that granted it")
+        RESTORED = "restored", _("Restored with the completion that granted it")
 
     qualification = models.ForeignKey(TrainerQualification, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=20, choices=Kind.choices)

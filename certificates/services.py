@@ -263,7 +263,9 @@ def certificate_withdraw(*, enrollment: Enrollment, reason: str = "") -> Certifi
         certificate = Certificate.objects.select_for_update().filter(enrollment=enrollment).first()
         if certificate is None or certificate.revoked_at is not None:
             return None
-        return _system_revoke(certificate, reason=reason)
+        certificate = _system_revoke(certificate, reason=reason)
+        qualification_withdraw(certificate=certificate, reason=certificate.revoked_reason)
+        return certificate
 
 
 def certificate_restore(*, enrollment: Enrollment) -> Certificate | None:
@@ -280,8 +282,10 @@ def certificate_restore(*, enrollment: Enrollment) -> Certificate | None:
                        .filter(enrollment=enrollment).first())
         if certificate is None or certificate.revoked_at is None or certificate.revoked_by_id is not None:
             return None
-        return _reinstate(certificate, academic_hours=attended_hours_for(enrollment),
-                          reason=_("Completion restored after attendance was corrected"))
+        certificate = _reinstate(certificate, academic_hours=attended_hours_for(enrollment),
+                                 reason=_("Completion restored after attendance was corrected"))
+        qualification_restore(certificate=certificate)
+        return certificate
 
 
 # --- programme certificates issued automatically ---------------------------------------------------
@@ -370,6 +374,7 @@ def certificate_revoke(*, certificate: Certificate, reason: str, actor) -> Certi
         certificate.revoked_reason = reason
         certificate.revoked_by = actor
         certificate.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+        qualification_withdraw(certificate=certificate, reason=reason, actor=actor)
     return certificate
 
 
@@ -504,6 +509,84 @@ def qualification_reinstate(*, qualification: TrainerQualification, actor) -> Tr
         qualification.suspended_reason = ""
         qualification.save(update_fields=["suspended_at", "suspended_reason"])
         _record(qualification, QualificationEvent.Kind.REINSTATED, before=qualification.valid_until, actor=actor)
+    return qualification
+
+
+# --- a qualification follows the completion that granted it --------------------------------------------
+# A trainer course's completion withdrawn (attendance corrected after closing) or its certificate revoked takes
+# back what that completion gave: the qualification it granted is suspended by the system (WITHDRAWN event), or
+# the extension it gave an existing qualification (a refresher) is undone. When the completion comes back, the
+# same is given back (RESTORED event); a suspension a coordinator decided is never lifted by the system.
+
+def _completion_of(certificate: Certificate):
+    """The qualification `certificate`'s completion granted or extended, and the refresher event if it only
+    extended one: (qualification, event) or (None, None)."""
+    course = certificate.course
+    if course is None or not course.qualifies_for_id or certificate.enrollment_id is None:
+        return None, None
+    qualification = (TrainerQualification.objects.select_for_update()
+                     .filter(user_id=certificate.user_id, course_id=course.qualifies_for_id).first())
+    if qualification is None:
+        return None, None
+    if qualification.certificate_id == certificate.pk:
+        return qualification, None
+    cohort_id = Enrollment.objects.filter(pk=certificate.enrollment_id).values_list("cohort_id", flat=True).first()
+    refresher = (qualification.events.filter(kind=QualificationEvent.Kind.RENEWED_BY_REFRESHER, cohort_id=cohort_id)
+                 .order_by("-at", "-id").first())
+    return (qualification, refresher) if refresher is not None else (None, None)
+
+
+def _last_suspension_event(qualification: TrainerQualification) -> QualificationEvent | None:
+    kinds = [QualificationEvent.Kind.SUSPENDED, QualificationEvent.Kind.REINSTATED,
+             QualificationEvent.Kind.WITHDRAWN, QualificationEvent.Kind.RESTORED]
+    return qualification.events.filter(kind__in=kinds).order_by("-at", "-id").first()
+
+
+def qualification_withdraw(*, certificate: Certificate, reason: str = "", actor=None) -> TrainerQualification | None:
+    """Take back the trainer qualification `certificate`'s completion gave (see above), with a WITHDRAWN event.
+    Returns the qualification changed, or None (nothing granted, or already suspended: idempotent)."""
+    reason = (reason or _("Completion of the trainer course withdrawn"))[:500]
+    with transaction.atomic():
+        qualification, refresher = _completion_of(certificate)
+        if qualification is None:
+            return None
+        before = qualification.valid_until
+        if refresher is None:
+            if qualification.suspended_at is not None:
+                return None
+            qualification.suspended_at = timezone.now()
+            qualification.suspended_reason = reason
+            qualification.save(update_fields=["suspended_at", "suspended_reason"])
+        else:
+            # Undo the extension unless something later extended it further.
+            if refresher.valid_until_before is None or qualification.valid_until != refresher.valid_until_after:
+                return None
+            qualification.valid_until = max(refresher.valid_until_before, qualification.granted_at)
+            qualification.save(update_fields=["valid_until"])
+        _record(qualification, QualificationEvent.Kind.WITHDRAWN, before=before, actor=actor, reason=reason)
+    return qualification
+
+
+def qualification_restore(*, certificate: Certificate) -> TrainerQualification | None:
+    """Give back what qualification_withdraw took when `certificate`'s completion is restored (RESTORED event).
+    A qualification a coordinator suspended meanwhile stays suspended. Returns it, or None."""
+    with transaction.atomic():
+        qualification, refresher = _completion_of(certificate)
+        if qualification is None:
+            return None
+        last = _last_suspension_event(qualification)
+        if last is None or last.kind != QualificationEvent.Kind.WITHDRAWN:
+            return None
+        before = qualification.valid_until
+        if refresher is None:
+            qualification.suspended_at = None
+            qualification.suspended_reason = ""
+            qualification.save(update_fields=["suspended_at", "suspended_reason"])
+        else:
+            qualification.valid_until = max(qualification.valid_until, refresher.valid_until_after)
+            qualification.save(update_fields=["valid_until"])
+        _record(qualification, QualificationEvent.Kind.RESTORED, before=before,
+                reason=_("Completion of the trainer course restored"))
     return qualification
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("my-certificates/", views.my_certificates, name="my_certificates"),
     path("my-certificates/<str:number>.pdf", views.download_pdf, name="certificate_pdf"),
     path("my-certificates/<str:number>.json", views.download_badge, name="certificate_badge"),
+    path("my-certificates/<str:number>.jwt", views.download_badge_jwt, name="certificate_badge_jwt"),
     path("my-certificates/<str:number>/reissue/", views.reissue, name="certificate_reissue"),
     path("trainer/lineage/", views.my_lineage, name="trainer_lineage"),
 ]

@@ -7,18 +7,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_trainer
 
 from . import rendering, selectors, services
-from .badges import credential_for, status_document
+from .badges import enveloped_credential_for, signed_credential_for, status_document
+from .credentials import documents, jose
 from .exceptions import CertificateError
 from .forms import VerifyForm
+from .models import StatusList
 from .ratelimit import limit_exceeded
 
 
@@ -105,11 +107,44 @@ def download_pdf(request, number):
 
 @login_required
 def download_badge(request, number):
+    """The signed Open Badges credential as JSON: a VC 2.0 EnvelopedVerifiableCredential around the JWS."""
     certificate = _downloadable(request, number)
-    body = json.dumps(credential_for(certificate), ensure_ascii=False, indent=2)
+    body = json.dumps(enveloped_credential_for(certificate), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/ld+json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.json"'
     return response
+
+
+@login_required
+def download_badge_jwt(request, number):
+    """The signed Open Badges credential as it is: a VC-JOSE compact JWS (application/vc+jwt)."""
+    certificate = _downloadable(request, number)
+    response = HttpResponse(signed_credential_for(certificate), content_type=jose.MEDIA_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.jwt"'
+    return response
+
+
+# --- the issuer's public documents (language-independent URLs, certificates/credentials/urls.py) -------------
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def did_document(request):
+    """did:web's DID document: the keys that sign the credentials."""
+    return JsonResponse(documents.did_document())
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def jwks(request):
+    return JsonResponse(documents.jwks(), content_type="application/jwk-set+json")
+
+
+@require_GET
+@cache_control(public=True, max_age=int(documents.STATUS_LIST_TTL.total_seconds()))
+def status_list(request, number):
+    """A BitstringStatusListCredential, signed (application/vc+jwt): which certificates are revoked."""
+    listed = get_object_or_404(StatusList, number=number)
+    return HttpResponse(documents.signed_status_list_credential(listed), content_type=jose.MEDIA_TYPE)
 
 
 @login_required

@@ -26,6 +26,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("health/", health, name="health"),
     path("", include(tara_urls.callback_urlpatterns)),
+    path("", include("certificates.credentials.urls")),
 ]
 
 urlpatterns += i18n_patterns(

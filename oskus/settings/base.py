@@ -225,6 +225,16 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "priva
 PRIVATE_MEDIA_SERVE = os.environ.get("PRIVATE_MEDIA_SERVE", "")  # "", "x-accel-redirect" or "x-sendfile"
 PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "/_private-media/")
 
+# The Ed25519 key that signs certificates' Open Badges credentials and status lists (certificates/credentials):
+# the 32-byte private key, base64url, in CREDENTIALS_SIGNING_KEY or in the file CREDENTIALS_SIGNING_KEY_FILE.
+# Without either, development generates one into PRIVATE_MEDIA_ROOT (CREDENTIALS_SIGNING_KEY_GENERATE);
+# production refuses to start. Public keys (base64url) of retired keys stay published so that credentials
+# they signed still verify: CREDENTIALS_RETIRED_PUBLIC_KEYS, comma-separated.
+CREDENTIALS_SIGNING_KEY = os.environ.get("CREDENTIALS_SIGNING_KEY", "")
+CREDENTIALS_SIGNING_KEY_FILE = os.environ.get("CREDENTIALS_SIGNING_KEY_FILE", "")
+CREDENTIALS_SIGNING_KEY_GENERATE = env_bool("CREDENTIALS_SIGNING_KEY_GENERATE", True)
+CREDENTIALS_RETIRED_PUBLIC_KEYS = env_list("CREDENTIALS_RETIRED_PUBLIC_KEYS")
+
 
 def private_storage_settings(location) -> dict:
     """STORAGES["private"]: the file system, readable by the owner and its group only (the group lets nginx

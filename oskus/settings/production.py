@@ -16,6 +16,11 @@ if not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
+# The key that signs credentials must be the same on every server and survive deployments (never generated).
+CREDENTIALS_SIGNING_KEY_GENERATE = False
+if not (os.environ.get("CREDENTIALS_SIGNING_KEY") or os.environ.get("CREDENTIALS_SIGNING_KEY_FILE")):
+    raise ImproperlyConfigured("CREDENTIALS_SIGNING_KEY or CREDENTIALS_SIGNING_KEY_FILE must be set in production "
+                               "(the Ed25519 key that signs certificates' credentials, see docs/operations.md).")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

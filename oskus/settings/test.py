@@ -5,6 +5,9 @@ import os
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-key"
+# A fixed credential-signing key for tests (base64url of 32 bytes); never generate one.
+CREDENTIALS_SIGNING_KEY = "dGVzdC1vbmx5LWNyZWRlbnRpYWwtc2lnbmluZy1rZXk"
+CREDENTIALS_SIGNING_KEY_GENERATE = False
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,5 +1,6 @@
 """Verification (public, rate-limited), my certificates, downloads and who may have them."""
 
+import base64
 import json
 
 import pytest
@@ -134,8 +135,12 @@ def test_the_holder_downloads_the_open_badge_json(client, certificate, specialis
     response = client.get(reverse("certificate_badge", args=[certificate.number]))
 
     assert response.status_code == 200
-    credential = json.loads(response.content)
-    assert credential["credentialStatus"]["id"].endswith(reverse("certificate_status", args=[certificate.code]))
+    enveloped = json.loads(response.content)
+    assert enveloped["type"] == "EnvelopedVerifiableCredential"
+    payload = enveloped["id"].split(",", 1)[1].split(".")[1]
+    credential = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert credential["credentialStatus"]["type"] == "BitstringStatusListEntry"
+    assert credential["id"] == certificate.verification_url
 
 
 def test_another_person_cannot_reissue_someone_elses_certificate(client, certificate):

@@ -255,7 +255,8 @@ def test_production_has_no_page_cache_without_a_shared_cache():
     root = Path(__file__).resolve().parent.parent.parent
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "PAGE_CACHE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update({"DJANGO_SETTINGS_MODULE": "oskus.settings.production", "SECRET_KEY": secrets.token_urlsafe(60),
-                "ALLOWED_HOSTS": "oskus.ee", "DATABASE_URL": "postgres://x@127.0.0.1:1/x"})
+                "ALLOWED_HOSTS": "oskus.ee", "DATABASE_URL": "postgres://x@127.0.0.1:1/x",
+                "CREDENTIALS_SIGNING_KEY": "dGVzdC1vbmx5LWNyZWRlbnRpYWwtc2lnbmluZy1rZXk"})
     code = "from django.conf import settings; print(settings.OSKUS_PAGE_CACHE, settings.OSKUS_MY_TRAININGS_CACHE)"
     result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=root, env=env,
                             capture_output=True, text=True, timeout=60)

@@ -5,7 +5,8 @@ import secrets
 from tests.test_settings import run_manage
 
 REAL = {"SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "oskus.ee",
-        "DATABASE_URL": "postgres://oskus@db.internal:5432/oskus"}
+        "DATABASE_URL": "postgres://oskus@db.internal:5432/oskus",
+        "CREDENTIALS_SIGNING_KEY": "dGVzdC1vbmx5LWNyZWRlbnRpYWwtc2lnbmluZy1rZXk"}
 
 
 def test_production_refuses_private_files_inside_media_root(tmp_path):
