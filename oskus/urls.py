@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     # allauth's generic OpenID Connect URLs stay closed: TARA has its own (accounts/tara_urls.py).
     path("", include(tara_urls.login_urlpatterns)),
     re_path(r"^accounts/oidc/", tara.not_found),
+    path("", include("feedback.urls")),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
 )

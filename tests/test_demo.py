@@ -222,3 +222,15 @@ def test_nobody_is_in_two_places_at_once(demo):
             if next_start < end:
                 clashes.append((User.objects.get(pk=person).email, code, next_code, _local(next_start)))
     assert clashes == []
+
+
+def test_every_course_asks_the_default_questionnaire_after_the_training(demo):
+    from feedback.demo import GBG_SLUG
+    from feedback.models import CourseFeedbackSettings, Questionnaire
+
+    assert Questionnaire.objects.count() == 2  # the second run made no copies
+    settings_by_course = {s.course_id: s for s in CourseFeedbackSettings.objects.prefetch_related("follow_ups")}
+    assert set(settings_by_course) == set(CoursePage.objects.values_list("pk", flat=True))
+    assert all(s.questionnaire_id and s.anonymous for s in settings_by_course.values())
+    gbg = CoursePage.objects.get(slug=GBG_SLUG)
+    assert sorted(f.months for f in settings_by_course[gbg.pk].follow_ups.all()) == [3, 6]

@@ -24,5 +24,5 @@ def test_sweep_expires_overdue_offers_and_reports_every_job():
     assert offer.status == EnrollmentStatus.EXPIRED
     line = out.getvalue().strip()
     for job in ("scheduled_pages", "expired_offers=1", "session_reminders", "closed_cohorts",
-                "qualification_reminders"):
+                "qualification_reminders", "feedback_invitations"):
         assert job in line

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from . import cache, selectors
+from . import cache, prompts, selectors
 
 
 @login_required
@@ -15,4 +15,5 @@ def my_trainings(request):
                                 request=request)
         return html, trainings
 
-    return render(request, "enrollment/my_trainings.html", {"trainings_html": cache.get_or_build(request.user, build)})
+    return render(request, "enrollment/my_trainings.html", {"trainings_html": cache.get_or_build(request.user, build),
+                                                            "prompts": prompts.prompts_for(request.user)})

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     # so that a higher app can fill a template slot a lower one leaves (courses/includes/cohorts_slot.html).
     "oskus",
     "certificates",
+    "feedback",
     "enrollment",
     "courses",
     "accounts",

@@ -12,8 +12,11 @@ from django.utils import timezone
 
 from certificates import services as certificate_services
 from enrollment.models import EnrollmentStatus
+from feedback import services as feedback_services
+from feedback.models import Survey
 from tests import factories
 from tests.certificates.conftest import finished_cohort
+from tests.feedback.conftest import finished_cohort as feedback_cohort
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +27,7 @@ MUST_COVER = {
     "profile_edit", "profile_edit_user", "attendance_roster", "attendance_export", "attendance_signin_sheet",
     "calendar_settings", "attendance_checkin", "attendance_checkin_display", "attendance_checkin_feed",
     "trainer_dashboard", "trainer_lineage", "attendance_cohort_close", "account_email", "account_change_password",
-    "mfa_index", "mfa_list_webauthn",
+    "mfa_index", "mfa_list_webauthn", "feedback_trainer_index", "feedback_trainer_results",
 }
 # Parameters that differ by URL: a status list's number is an integer (public, but walked all the same).
 OVERRIDES = {"credential_status_list": {"number": 1}}
@@ -55,11 +58,14 @@ def world(site_tree, specialist, trainer, coordinator):
     enrollment = factories.EnrollmentFactory(cohort=cohort, user=specialist, status=EnrollmentStatus.CONFIRMED)
     done = factories.EnrollmentFactory(cohort=finished_cohort(), user=specialist, status=EnrollmentStatus.COMPLETED)
     certificate = certificate_services.certificate_issue(enrollment=done)
+    feedback = feedback_cohort(people=1, trainers=[trainer])
+    feedback_services.invitations_send_due()
     values = {
         "session_id": session.pk, "cohort_id": cohort.pk, "course_id": cohort.course_id,
         "pk": enrollment.pk, "user_id": specialist.pk, "enrollment_id": enrollment.pk,
         "number": certificate.number, "fmt": "csv", "action": "accept", "uid": str(session.uid),
         "code": cohort.code, "token": "t" * 32, "key": "k" * 20, "uidb36": "1", "uidb64": "MQ",
+        "survey_id": Survey.objects.get(cohort=feedback["cohort"]).pk,
     }
     return {"values": values, "people": [specialist, trainer, coordinator]}
 

@@ -17,6 +17,7 @@ from certificates import demo as certificates_demo
 from courses import demo as courses_demo
 from enrollment import demo as enrollment_demo
 from enrollment.attendance import demo as attendance_demo
+from feedback import demo as feedback_demo
 
 
 class Command(BaseCommand):
@@ -33,5 +34,6 @@ class Command(BaseCommand):
         attendance_demo.load(self.stdout)
         certificates_demo.load(self.stdout)
         enrollment_demo.load(self.stdout)
+        feedback_demo.load(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
         accounts_demo.print_logins(self.stdout)

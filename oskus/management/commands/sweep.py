@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from certificates.services import qualification_reminders_send
 from enrollment.attendance.services import cohorts_close_due
 from enrollment.services import offers_expire_due, reminders_send_due
+from feedback.services import sweep_step as feedback_sweep_step
 from outbox.services import messages_requeue_overdue, outbox_prune, tasks_recover_abandoned
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ JOBS = (
     ("session_reminders", reminders_send_due),
     ("closed_cohorts", cohorts_close_due),
     ("qualification_reminders", qualification_reminders_send),
+    ("feedback_invitations", feedback_sweep_step),  # after closing: a follow-up asks who completed
     # Reliability safety nets (outbox.services): tasks of dead workers, messages whose task went missing.
     ("abandoned_tasks", tasks_recover_abandoned),
     ("overdue_messages", messages_requeue_overdue),
