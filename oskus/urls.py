@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("", include("enrollment.attendance.urls")),
     path("", include("enrollment.calendar.urls")),
     path("", include("certificates.urls")),
+    path("", include("privacy.urls")),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
 )

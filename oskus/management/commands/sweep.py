@@ -11,6 +11,7 @@ from certificates.services import qualification_reminders_send
 from enrollment.attendance.services import cohorts_close_due
 from enrollment.services import offers_expire_due, reminders_send_due
 from outbox.services import messages_requeue_overdue, tasks_recover_abandoned
+from privacy.services.retention import retention_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ JOBS = (
     ("session_reminders", reminders_send_due),
     ("closed_cohorts", cohorts_close_due),
     ("qualification_reminders", qualification_reminders_send),
+    ("retention", retention_sweep),  # personal data past its retention period (privacy/services/retention.py)
     # Reliability safety nets (outbox.services): tasks of dead workers, messages whose task went missing.
     ("abandoned_tasks", tasks_recover_abandoned),
     ("overdue_messages", messages_requeue_overdue),
