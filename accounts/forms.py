@@ -33,6 +33,14 @@ class SignupForm(forms.Form):
         label=_("Profession"), choices=[("", _("Choose a profession")), *Profession.choices], required=False)
     municipality = municipality_field(required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["profession"].help_text = _(
+            "Optional. Asked to show the trainings open to your profession, and for statistics without your name.")
+        self.fields["municipality"].help_text = _(
+            "Optional. Asked because it decides which regional trainings are open to you; statistics use only its "
+            "county, without your name.")
+
     def signup(self, request, user):
         user.full_name = self.cleaned_data["full_name"].strip()
         user.save(update_fields=["full_name"])
