@@ -1,6 +1,7 @@
 """Sign-up and profile forms. Municipalities come from the project's own list."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Municipality, Profession, Profile, User
@@ -67,6 +68,9 @@ class ProfileForm(forms.ModelForm):
         self.user = user
         self.fields["full_name"].initial = user.full_name
         self.fields["profession"].required = True
+        self.fields["organisation"].help_text = format_lazy(
+            "{} {}", _("Optional. Coordinators see it with your enrollments, to plan trainings with employers."),
+            self.fields["organisation"].help_text)
         self.order_fields(["full_name", "profession", "organisation", "municipality"])
 
     def save(self, commit=True):

@@ -180,7 +180,7 @@ def certificates_erase(user, erasure) -> None:
 
 def trainer_export(user) -> list[dict]:
     return [{"course": q.course.title, "granted_at": q.granted_at, "valid_until": q.valid_until,
-             "status": q.status, "cohorts_taught": []}
+             "status": q.status}
             for q in TrainerQualification.objects.filter(user=user).select_related("course")] + [
         {"cohort_taught": code} for code in user.taught_cohorts.values_list("code", flat=True)]
 

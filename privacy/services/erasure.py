@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from certificates.models import Certificate
 from enrollment.models import Enrollment, EnrollmentStatus, Session, SessionStatus
-from enrollment.statuses import ACTIVE_STATUSES, CANCELLABLE_STATUSES
+from enrollment.statuses import CANCELLABLE_STATUSES
 
 from .. import registry
 from ..models import ErasureRequest, RetainedIdentity
@@ -67,7 +67,7 @@ def explain(user) -> dict:
     return {
         "retain_until": funded_retain_until(user),
         "certificates": certificates,
-        "active_enrollments": Enrollment.objects.filter(user=user, status__in=ACTIVE_STATUSES).count(),
+        "active_enrollments": Enrollment.objects.filter(user=user, status__in=CANCELLABLE_STATUSES).count(),
     }
 
 

@@ -38,3 +38,9 @@ def test_optional_fields_say_they_are_optional_and_why(client, site_tree):
     client.force_login(factories.UserFactory())
     content = client.get(reverse("enroll", args=[cohort.pk])).content.decode()
     assert "valikuli" in content.lower() or "optional" in content.lower()
+
+
+def test_the_profiles_optional_field_says_so_and_why(client):
+    client.force_login(factories.UserFactory())
+    content = client.get(reverse("profile_edit")).content.decode()
+    assert "valikuline" in content.lower() or "optional" in content.lower()
