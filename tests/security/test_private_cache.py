@@ -7,11 +7,13 @@ log-in page), fills their parameters with factory objects and checks the header 
 import datetime as dt
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from certificates import services as certificate_services
 from enrollment.models import EnrollmentStatus
+from privacy.models import DataExport
 from tests import factories
 from tests.certificates.conftest import finished_cohort
 
@@ -23,7 +25,8 @@ MUST_COVER = {
     "profile_edit", "profile_edit_user", "attendance_roster", "attendance_export", "attendance_signin_sheet",
     "calendar_settings", "attendance_checkin", "attendance_checkin_display", "attendance_checkin_feed",
     "trainer_dashboard", "trainer_lineage", "attendance_cohort_close", "account_email", "account_change_password",
-    "mfa_index", "mfa_list_webauthn",
+    "mfa_index", "mfa_list_webauthn", "privacy_my_data", "privacy_my_data_status", "privacy_my_data_download",
+    "privacy_erasure",
 }
 # Served by Wagtail, DRF or Django itself (the admin sets its own no-store; pages and the API are public).
 SKIP_MODULE_PREFIXES = ("wagtail.", "rest_framework", "django.contrib.sitemaps", "django.views.static",
@@ -49,11 +52,14 @@ def world(site_tree, specialist, trainer, coordinator):
     enrollment = factories.EnrollmentFactory(cohort=cohort, user=specialist, status=EnrollmentStatus.CONFIRMED)
     done = factories.EnrollmentFactory(cohort=finished_cohort(), user=specialist, status=EnrollmentStatus.COMPLETED)
     certificate = certificate_services.certificate_issue(enrollment=done)
+    export = DataExport.objects.create(user=specialist, state="ready", ready_at=timezone.now(),
+                                       expires_at=timezone.now() + dt.timedelta(days=1))
+    export.file.save("walk.zip", ContentFile(b"PK"), save=True)
     values = {
         "session_id": session.pk, "cohort_id": cohort.pk, "course_id": cohort.course_id,
         "pk": enrollment.pk, "user_id": specialist.pk, "enrollment_id": enrollment.pk,
         "number": certificate.number, "fmt": "csv", "action": "accept", "uid": str(session.uid),
-        "code": cohort.code, "token": "t" * 32, "key": "k" * 20, "uidb36": "1", "uidb64": "MQ",
+        "export_id": export.pk, "code": cohort.code, "token": "t" * 32, "key": "k" * 20, "uidb36": "1", "uidb64": "MQ",
     }
     return {"values": values, "people": [specialist, trainer, coordinator]}
 
