@@ -34,7 +34,7 @@ def test_the_progress_indicator_follows_the_download_until_it_is_ready(browser_p
     export.state, export.progress = "ready", 100
     export.ready_at, export.expires_at = timezone.now(), timezone.now() + dt.timedelta(days=7)
     export.save()
-    page.get_by_role("link", name=re.compile("Laadi alla|Download")).wait_for(timeout=10000)  # polled, then reloaded
+    page.locator(f'a[href$="/privacy/my-data/{export.pk}/download/"]').wait_for(timeout=10000)  # polled, reloaded
     assert page.locator("progress").count() == 0
 
     page.goto("/privacy/delete-account/")
