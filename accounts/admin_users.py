@@ -3,8 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
+from wagtail.users.views.users import EditView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
+from .audit import personal_data_viewed
 from .models import User
 
 
@@ -26,7 +28,17 @@ class OskusUserEditForm(_FullNameMixin, UserEditForm):
         fields = {"email", "full_name", "is_active", "is_superuser", "groups"}
 
 
+class OskusUserEditView(EditView):
+    """A person's page in the admin: seeing it is recorded in the audit trail (accounts/audit.py)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        personal_data_viewed(self.request, what="person_detail", obj=self.object, subject_ids=[self.object.pk])
+        return context
+
+
 class UserViewSet(WagtailUserViewSet):
+    edit_view_class = OskusUserEditView
     create_template_name = "accounts/admin/user_create.html"
     edit_template_name = "accounts/admin/user_edit.html"
 

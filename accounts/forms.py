@@ -1,6 +1,7 @@
 """Sign-up and profile forms. Municipalities come from the project's own list."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Municipality, Profession, Profile, User
@@ -33,6 +34,14 @@ class SignupForm(forms.Form):
         label=_("Profession"), choices=[("", _("Choose a profession")), *Profession.choices], required=False)
     municipality = municipality_field(required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["profession"].help_text = _(
+            "Optional. Asked to show the trainings open to your profession, and for statistics without your name.")
+        self.fields["municipality"].help_text = _(
+            "Optional. Asked because it decides which regional trainings are open to you; statistics use only its "
+            "county, without your name.")
+
     def signup(self, request, user):
         user.full_name = self.cleaned_data["full_name"].strip()
         user.save(update_fields=["full_name"])
@@ -59,6 +68,9 @@ class ProfileForm(forms.ModelForm):
         self.user = user
         self.fields["full_name"].initial = user.full_name
         self.fields["profession"].required = True
+        self.fields["organisation"].help_text = format_lazy(
+            "{} {}", _("Optional. Coordinators see it with your enrollments, to plan trainings with employers."),
+            self.fields["organisation"].help_text)
         self.order_fields(["full_name", "profession", "organisation", "municipality"])
 
     def save(self, commit=True):

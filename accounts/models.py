@@ -135,3 +135,14 @@ class Profile(models.Model):
     @property
     def is_complete(self) -> bool:
         return bool(self.user.full_name and self.profession and self.municipality_id)
+
+
+class PersonalDataAccess(User):
+    """The audit log of staff looking at people's data (accounts/audit.py): its entries are Wagtail log entries
+    about the member of staff who looked; only administrators hold this model's permissions, so only they read
+    them (Reports → Site history)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("personal-data access")
+        verbose_name_plural = _("personal-data access log")

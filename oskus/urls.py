@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("", include(tara_urls.login_urlpatterns)),
     re_path(r"^accounts/oidc/", tara.not_found),
     path("", include("feedback.urls")),
+    path("", include("privacy.urls")),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
 )

@@ -13,7 +13,7 @@ from django.urls import get_resolver
 
 ROOT = Path(__file__).resolve().parent.parent
 # Highest first, as in pyproject.toml (certificates and feedback: independent siblings above enrollment).
-LAYERS = ["oskus", "certificates", "feedback", "enrollment", "courses", "accounts"]
+LAYERS = ["oskus", "privacy", "certificates", "feedback", "enrollment", "courses", "accounts"]
 
 
 def _python_files(app: str):

@@ -14,6 +14,7 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from accounts.admin_viewsets import ReadOnlyViewSetMixin
+from accounts.audit import personal_data_viewed
 from accounts.models import County, Profession
 
 from ..attendance.selectors import answer_items
@@ -103,6 +104,8 @@ class EnrollmentIndexView(IndexView):
             if with_answers:
                 queryset = queryset.filter(cohort_id=int(cohort_id))
                 filename += "-answers"
+        personal_data_viewed(self.request, what="participant_export",
+                             subject_ids=queryset.values_list("user_id", flat=True))
         if spreadsheet_format == self.FORMAT_XLSX:
             return exports.xlsx_response(queryset, filename=filename, with_answers=with_answers)
         return exports.csv_response(queryset, filename=filename, with_answers=with_answers)
@@ -134,6 +137,7 @@ class EnrollmentInspectView(InspectView):
         context["events"] = list(self.object.events.select_related("actor").order_by("at", "id"))
         context["status_labels"] = dict(EnrollmentStatus.choices)
         context["answers"] = answer_items(self.object.answers)  # coordinators only: the viewset's permissions
+        personal_data_viewed(self.request, what="enrollment_detail", obj=self.object, subject_ids=[self.object.user_id])
         return context
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.audit import personal_data_viewed
 from accounts.roles import is_coordinator, is_trainer
 
 from ..models import Cohort, Session
@@ -86,6 +87,8 @@ def attendance_roster(request, session_id: int):
             messages.success(request, _("Attendance saved: %(count)s marks changed.") % {"count": len(result.saved)})
             return redirect("attendance_roster", session_id=session.pk)
     rows = selectors.roster_rows(session=session)
+    personal_data_viewed(request, what="attendance_roster", obj=session,
+                         subject_ids=[r.enrollment.user_id for r in rows])
     for row in rows:
         row.shown_status, row.shown_minutes = submitted.get(row.enrollment.pk, (row.status, row.minutes_missed))
     context = {
@@ -203,6 +206,8 @@ def attendance_export(request, cohort_id: int, fmt: str):
     if not selectors.may_mark(request.user, cohort):
         raise PermissionDenied
     matrix = selectors.cohort_matrix(cohort=cohort)
+    personal_data_viewed(request, what="attendance_export", obj=cohort,
+                         subject_ids=cohort.enrollments.values_list("user_id", flat=True))
     if fmt == "csv":
         response = HttpResponse(exports.as_csv(matrix), content_type="text/csv; charset=utf-8")
     else:

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     # Project apps first so their templates override third-party ones; higher layers before lower ones,
     # so that a higher app can fill a template slot a lower one leaves (courses/includes/cohorts_slot.html).
     "oskus",
+    "privacy",
     "certificates",
     "feedback",
     "enrollment",
@@ -115,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "accounts.context_processors.roles",
+                "privacy.context_processors.privacy_notice",
             ],
         },
     },
@@ -412,3 +414,17 @@ OUTBOX_PRUNE_MESSAGES_DAYS = int(os.environ.get("OUTBOX_PRUNE_MESSAGES_DAYS", "3
 ATTENDANCE_CHECKIN_MAX_FAILURES = 5
 ATTENDANCE_CHECKIN_SESSION_MAX_FAILURES = 100
 ATTENDANCE_CHECKIN_FAILURE_WINDOW_SECONDS = 600
+
+# Personal data (privacy/services/retention.py): how long each kind is kept, in days unless named in years.
+PRIVACY_RETENTION = {
+    "signup_answers_days": int(os.environ.get("PRIVACY_SIGNUP_ANSWERS_DAYS", "30")),  # after the cohort ends
+    "email_log_days": int(os.environ.get("PRIVACY_EMAIL_LOG_DAYS", "365")),
+    "inactive_account_days": int(os.environ.get("PRIVACY_INACTIVE_ACCOUNT_DAYS", str(3 * 365))),
+    "inactive_grace_days": int(os.environ.get("PRIVACY_INACTIVE_GRACE_DAYS", "30")),  # warned, then erased
+    # Participation in funded trainings (ESF+): until the end of the year of the training plus this many years.
+    "funded_participation_years": int(os.environ.get("PRIVACY_FUNDED_YEARS", "10")),
+    "export_link_days": int(os.environ.get("PRIVACY_EXPORT_LINK_DAYS", "7")),
+}
+# The controller named on the privacy notice (its page may say more).
+PRIVACY_CONTROLLER = os.environ.get("PRIVACY_CONTROLLER", "")
+PRIVACY_CONTROLLER_EMAIL = os.environ.get("PRIVACY_CONTROLLER_EMAIL", "")

@@ -7,6 +7,7 @@ log-in page), fills their parameters with factory objects and checks the header 
 import datetime as dt
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from certificates import services as certificate_services
 from enrollment.models import EnrollmentStatus
 from feedback import services as feedback_services
 from feedback.models import Survey
+from privacy.models import DataExport
 from tests import factories
 from tests.certificates.conftest import finished_cohort
 from tests.feedback.conftest import finished_cohort as feedback_cohort
@@ -28,6 +30,7 @@ MUST_COVER = {
     "calendar_settings", "attendance_checkin", "attendance_checkin_display", "attendance_checkin_feed",
     "trainer_dashboard", "trainer_lineage", "attendance_cohort_close", "account_email", "account_change_password",
     "mfa_index", "mfa_list_webauthn", "feedback_trainer_index", "feedback_trainer_results",
+    "privacy_my_data", "privacy_my_data_status", "privacy_my_data_download", "privacy_erasure",
 }
 # Parameters that differ by URL: a status list's number is an integer (public, but walked all the same).
 OVERRIDES = {"credential_status_list": {"number": 1}}
@@ -60,12 +63,15 @@ def world(site_tree, specialist, trainer, coordinator):
     certificate = certificate_services.certificate_issue(enrollment=done)
     feedback = feedback_cohort(people=1, trainers=[trainer])
     feedback_services.invitations_send_due()
+    export = DataExport.objects.create(user=specialist, state="ready", ready_at=timezone.now(),
+                                       expires_at=timezone.now() + dt.timedelta(days=1))
+    export.file.save("walk.zip", ContentFile(b"PK"), save=True)
     values = {
         "session_id": session.pk, "cohort_id": cohort.pk, "course_id": cohort.course_id,
         "pk": enrollment.pk, "user_id": specialist.pk, "enrollment_id": enrollment.pk,
         "number": certificate.number, "fmt": "csv", "action": "accept", "uid": str(session.uid),
-        "code": cohort.code, "token": "t" * 32, "key": "k" * 20, "uidb36": "1", "uidb64": "MQ",
-        "survey_id": Survey.objects.get(cohort=feedback["cohort"]).pk,
+        "export_id": export.pk, "code": cohort.code, "token": "t" * 32, "key": "k" * 20, "uidb36": "1",
+        "uidb64": "MQ", "survey_id": Survey.objects.get(cohort=feedback["cohort"]).pk,
     }
     return {"values": values, "people": [specialist, trainer, coordinator]}
 

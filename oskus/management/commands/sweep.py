@@ -12,6 +12,7 @@ from enrollment.attendance.services import cohorts_close_due
 from enrollment.services import offers_expire_due, reminders_send_due
 from feedback.services import sweep_step as feedback_sweep_step
 from outbox.services import messages_requeue_overdue, outbox_prune, tasks_recover_abandoned
+from privacy.services.retention import retention_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ JOBS = (
     ("closed_cohorts", cohorts_close_due),
     ("qualification_reminders", qualification_reminders_send),
     ("feedback_invitations", feedback_sweep_step),  # after closing: a follow-up asks who completed
+    ("retention", retention_sweep),  # personal data past its retention period (privacy/services/retention.py)
     # Reliability safety nets (outbox.services): tasks of dead workers, messages whose task went missing.
     ("abandoned_tasks", tasks_recover_abandoned),
     ("overdue_messages", messages_requeue_overdue),
