@@ -263,6 +263,17 @@ def personal_data(user) -> list[dict]:
     return rows
 
 
+def invitations_data(user) -> list[dict]:
+    """The surveys the person was invited to and whether (the day) they answered; never which answer, for an
+    anonymous survey nothing links the two."""
+    return [{"course": i.survey.cohort.course.title, "cohort": i.survey.cohort.code,
+             "questionnaire": i.survey.questionnaire.title, "anonymous": i.survey.anonymous,
+             "invited_at": i.invited_at.isoformat(), "reminded_at": i.reminded_at.isoformat() if i.reminded_at else None,
+             "answered_on": i.answered_on.isoformat() if i.answered_on else None}
+            for i in (Invitation.objects.filter(user=user)
+                      .select_related("survey__questionnaire", "survey__cohort__course").order_by("pk"))]
+
+
 def export_rows(survey: Survey) -> list[list]:
     """Heading and one row per answer (anonymous: only when shown, in random order, without names)."""
     questions = list(survey.questionnaire.questions.all())

@@ -359,3 +359,18 @@ def response_submit(*, invitation: Invitation, answers: dict, now: dt.datetime |
             transaction.on_commit(lambda: _rewrite_has_answered(locked.pk))
     invitation.answered_on = locked.answered_on
     return locked
+
+
+@transaction.atomic
+def personal_data_erase(user) -> None:
+    """Erasure of a person (privacy app): unfinished drafts go; a submitted named answer keeps its ratings and
+    choices (the account it points to is anonymised, so they count in results without a name) but loses its
+    free-text answers, which may name or describe the person. Invitations stay: they hold no text, and the
+    response rates stay right."""
+    NamedResponse.objects.filter(user=user, submitted_at__isnull=True).delete()
+    text_keys = {str(pk) for pk in Question.objects.filter(kind=QuestionKind.TEXT).values_list("pk", flat=True)}
+    for response in NamedResponse.objects.filter(user=user).select_for_update():
+        kept = {key: value for key, value in response.answers.items() if key not in text_keys}
+        if kept != response.answers:
+            response.answers = kept
+            response.save(update_fields=["answers"])

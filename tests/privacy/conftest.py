@@ -84,6 +84,22 @@ def build_person(*, funded: bool = False, name: str = NAME, email: str = EMAIL, 
     UserProfile.objects.create(user=person, preferred_language="et")
     home = factories.home_page()
     PageSubscription.objects.create(user=person, page=home, comment_notifications=True)
+    # A national identity link (TARA) and a named feedback answer with free text.
+    from allauth.socialaccount.models import SocialAccount
+
+    from feedback import services as feedback_services
+    from feedback.models import Invitation, NamedResponse, Survey
+    SocialAccount.objects.create(user=person, provider="tara", uid="EE38001085718",
+                                 extra_data={"given_name": name.split()[0]})
+    questionnaire = feedback_services.questionnaire_create(title="Tagasiside", questions=[
+        {"kind": "text", "text": "Mida muudaksite?"}, {"kind": "rating", "text": "Hinnang"}])
+    free_text, rating = questionnaire.questions.order_by("sort_order")
+    survey = Survey.objects.create(cohort=cohort, questionnaire=questionnaire, kind="after", anonymous=False,
+                                   opened_on=timezone.localdate(), closes_on=timezone.localdate())
+    Invitation.objects.create(survey=survey, user=person, invited_at=timezone.now(), answered_on=timezone.localdate())
+    NamedResponse.objects.create(survey=survey, user=person, submitted_at=timezone.now(),
+                                 answers={str(free_text.pk): f"Mina, {name}, sooviksin rohkem praktikat",
+                                          str(rating.pk): 5})
     DataExport.objects.create(user=person, state="failed")
     InactivityWarning.objects.create(user=person, warned_at=timezone.now())
     if client is not None:

@@ -69,4 +69,9 @@ def test_the_export_contains_every_kind_of_record(person):
     assert data["calendar_feed"] == [{"feed_active": True}]
     assert data["second_factor"][0]["type"] == "totp"
     assert "S3CRET" not in str(data)  # never a secret
+    assert "EE38001085718" not in str(data)  # the national identity code is the link, not exported data
+    assert data["social_accounts"][0]["provider"] == "tara"
+    named = next(row["named_answer"] for row in data["feedback"] if "named_answer" in row)
+    assert {a["question"]: a["answer"] for a in named["answers"]}["Hinnang"] == "5"
+    assert any(row.get("answered_on") for row in data["feedback"])
     assert data["sessions"], "the logged-in session"

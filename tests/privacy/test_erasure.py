@@ -103,3 +103,14 @@ def test_places_in_cohorts_not_started_are_given_up_and_offered_on(db):
     mine.refresh_from_db()
     waiting.refresh_from_db()
     assert mine.status == "cancelled" and waiting.status == "offered"
+
+
+def test_erasure_keeps_a_named_feedback_answers_ratings_but_not_its_free_text(person):
+    from feedback.models import Invitation, NamedResponse
+
+    response = NamedResponse.objects.get(user=person)
+    questions = {q.kind: str(q.pk) for q in response.survey.questionnaire.questions.all()}
+    account_erase(user=person)
+    response.refresh_from_db()
+    assert response.answers == {questions["rating"]: 5}  # counts in the results, without a name or words
+    assert Invitation.objects.filter(user=person, answered_on__isnull=False).exists()  # response rate unchanged
