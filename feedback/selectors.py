@@ -268,7 +268,8 @@ def invitations_data(user) -> list[dict]:
     anonymous survey nothing links the two."""
     return [{"course": i.survey.cohort.course.title, "cohort": i.survey.cohort.code,
              "questionnaire": i.survey.questionnaire.title, "anonymous": i.survey.anonymous,
-             "invited_at": i.invited_at.isoformat(), "reminded_at": i.reminded_at.isoformat() if i.reminded_at else None,
+             "invited_at": i.invited_at.isoformat(),
+             "reminded_at": i.reminded_at.isoformat() if i.reminded_at else None,
              "answered_on": i.answered_on.isoformat() if i.answered_on else None}
             for i in (Invitation.objects.filter(user=user)
                       .select_related("survey__questionnaire", "survey__cohort__course").order_by("pk"))]
