@@ -13,7 +13,6 @@ from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from accounts.roles import CoordinatorRequiredMixin
-from courses.pages import ProgrammePage
 
 from . import selectors
 from .estonia_map import county_map
@@ -88,15 +87,12 @@ class ReportView(CoordinatorRequiredMixin, WagtailAdminTemplateMixin, TemplateVi
                 charts.append({"id": f"chart-{index}", "data_id": f"chart-{index}-data", "table_key": key,
                                "title": table.title, "spec": chart_spec(table, kind, label_column, value_columns)})
         county = tables.get("county")
-        programmes = list(ProgrammePage.objects.order_by("title").values("pk", "title")) \
-            if report == "programme" else []
         return {
             **super().get_context_data(**kwargs),
             "report": report, "title": REPORTS[report][0], "reports": [(k, v[0]) for k, v in REPORTS.items()],
             "form": form, "tables": list(tables.values()), "charts": charts, "query": query,
             "map": county_map({county.codes[row[0]]: row[1] for row in county.rows if row[0] in county.codes},
                               {code: name for name, code in county.codes.items()}) if county else None,
-            "programmes": programmes,
         }
 
 
