@@ -152,3 +152,12 @@ def test_the_map_shades_the_15_counties_by_the_county_table(client, world, coord
     shapes = dict(re.findall(r'data-county="(\d+)" data-value="(\d+)"', html))
     assert len(shapes) == 15
     assert shapes["78"] == "2" and shapes["86"] == "2" and shapes["37"] == "0"  # Tartu, Võru, Harju
+
+
+def test_chart_js_is_collected_as_a_static_file_from_npm():
+    """package.json installs Chart.js; STATICFILES_DIRS collects it (collectstatic and the development server)."""
+    from django.contrib.staticfiles import finders
+
+    found = finders.find("vendor/chart.js/chart.umd.min.js")
+    assert found and "node_modules" in str(found)
+    assert finders.find("reports/reports.js")
