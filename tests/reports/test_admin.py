@@ -60,6 +60,9 @@ def test_every_report_renders_for_a_coordinator(client, world, coordinator, repo
     assert response.status_code == 200
     html = response.content.decode()
     assert reverse("reports:download", args=[report, response.context["tables"][0].key, "csv"]) in html
+    assert "no-store" in response["Cache-Control"]
+    download = client.get(reverse("reports:download", args=[report, response.context["tables"][0].key, "csv"]))
+    assert "no-store" in download["Cache-Control"]
 
 
 def test_an_unknown_report_or_table_is_404(client, world, coordinator):

@@ -56,6 +56,7 @@ def world(site_tree, specialist, trainer, coordinator):
         "pk": enrollment.pk, "user_id": specialist.pk, "enrollment_id": enrollment.pk,
         "number": certificate.number, "fmt": "csv", "action": "accept", "uid": str(session.uid),
         "code": cohort.code, "token": "t" * 32, "key": "k" * 20, "uidb36": "1", "uidb64": "MQ",
+        "report": "delivery", "table": "delivery",
     }
     return {"values": values, "people": [specialist, trainer, coordinator]}
 
