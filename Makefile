@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-APT_RUN := libpq-dev libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext
+APT_RUN := libpq-dev libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext npm
 APT_TEST := $(APT_RUN) chromium poppler-utils libzbar0 wrk postgresql-client
 
 .PHONY: run test system-deps-run system-deps-test venv messages compilemessages lint bench demo worker clean
@@ -51,7 +51,7 @@ demo: venv compilemessages
 	$(BIN)/python manage.py demo
 
 # The demo site: SQLite, the task worker beside the development server, demo log-ins printed.
-run: system-deps-run venv demo
+run: system-deps-run venv node_modules/.installed demo
 	@echo "Serving http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@$(BIN)/python manage.py db_worker >/dev/null 2>&1 & worker=$$!; \
 	$(BIN)/python manage.py sweep --loop 300 >/dev/null 2>&1 & sweeper=$$!; \

@@ -12,8 +12,8 @@ from django.apps import apps
 from django.urls import get_resolver
 
 ROOT = Path(__file__).resolve().parent.parent
-# Highest first, as in pyproject.toml (certificates and feedback: independent siblings above enrollment).
-LAYERS = ["oskus", "privacy", "certificates", "feedback", "enrollment", "courses", "accounts"]
+# Highest first, as in pyproject.toml (privacy and reports, certificates and feedback: independent siblings).
+LAYERS = ["oskus", "privacy", "reports", "certificates", "feedback", "enrollment", "courses", "accounts"]
 
 
 def _python_files(app: str):

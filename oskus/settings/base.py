@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     # so that a higher app can fill a template slot a lower one leaves (courses/includes/cohorts_slot.html).
     "oskus",
     "privacy",
+    "reports",
     "certificates",
     "feedback",
     "enrollment",
@@ -216,7 +217,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "site" / "static"]
+# Chart.js (the reports' charts) comes from npm (package.json) and is collected from node_modules like any file.
+STATICFILES_DIRS = [BASE_DIR / "site" / "static", ("vendor/chart.js", BASE_DIR / "node_modules" / "chart.js" / "dist")]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Generated files with personal data (certificate PDFs) live in their own storage, OUTSIDE MEDIA_ROOT, under

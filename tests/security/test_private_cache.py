@@ -72,6 +72,7 @@ def world(site_tree, specialist, trainer, coordinator):
         "number": certificate.number, "fmt": "csv", "action": "accept", "uid": str(session.uid),
         "export_id": export.pk, "code": cohort.code, "token": "t" * 32, "key": "k" * 20, "uidb36": "1",
         "uidb64": "MQ", "survey_id": Survey.objects.get(cohort=feedback["cohort"]).pk,
+        "report": "delivery", "table": "delivery",
     }
     return {"values": values, "people": [specialist, trainer, coordinator]}
 
