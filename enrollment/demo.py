@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -333,7 +334,8 @@ def load(stdout=None) -> dict[str, Cohort]:
     Each course teaches on its own weekday (Monday to Friday in turn); people and trainers are only placed
     where they are free on every day of the cohort.
     """
-    courses = [c for c in CoursePage.objects.live().order_by("path") if c.slug in PLAN]
+    courses = [c for c in CoursePage.objects.live().filter(locale__language_code=settings.LANGUAGE_CODE)
+               .order_by("path") if c.slug in PLAN]
     people = {u.email: u for u in User.objects.filter(email__in=[*NAMED, TIIT, LIIS, *OTHERS,
                                                                  "koordinaator@oskus.ee"])}
     coordinator = people.get("koordinaator@oskus.ee")

@@ -139,6 +139,10 @@ class Cohort(ClusterableModel):
     def clean(self):
         if self.registration_opens and self.registration_closes and self.registration_closes <= self.registration_opens:
             raise ValidationError({"registration_closes": _("Registration must close after it opens.")})
+        if self.course_id:
+            from courses.translation import source_page
+
+            self.course = source_page(self.course)  # a cohort is always of the Estonian (source) course page
 
 
 class Session(models.Model):

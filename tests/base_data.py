@@ -24,5 +24,7 @@ def ensure_base_data() -> None:
             for name in municipalities:
                 Municipality.objects.update_or_create(name=name, defaults={"county": county})
     locale, _ = Locale.objects.get_or_create(language_code="et")
+    for code in ("en", "ru"):  # courses migration 0005
+        Locale.objects.get_or_create(language_code=code)
     if Page.get_first_root_node() is None:
         Page.add_root(instance=Page(title="Root", slug="root", locale=locale))

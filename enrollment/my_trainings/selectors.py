@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from courses.translation import display_pages
+
 from ..attendance.selectors import progress_for_enrollments, with_has_marks
 from ..models import Enrollment, EnrollmentStatus, Session, SessionStatus
 from ..places import cancellation_deadline
@@ -92,9 +94,12 @@ def my_trainings(*, user, now=None) -> MyTrainings:
     sessions = sessions_by_cohort({e.cohort_id for e in enrollments})
     positions = waitlist_positions(enrollments)
     result = MyTrainings()
+    # Course titles in the active language (one query; none in Estonian, the courses' own language).
+    titles = {pk: page.title for pk, page in display_pages(
+        {e.cohort.course_id: e.cohort.course for e in enrollments}.values(), specific=False).items()}
     for enrollment in enrollments:
         enrollment.cohort.session_list = sessions[enrollment.cohort_id]
-        enrollment.course_title = enrollment.cohort.course.title
+        enrollment.course_title = titles.get(enrollment.cohort.course_id, enrollment.cohort.course.title)
         enrollment.waitlist_position = positions.get(enrollment.pk)
         _decorate(enrollment, now)
         status = enrollment.status
