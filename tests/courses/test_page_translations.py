@@ -170,6 +170,8 @@ def test_a_russian_participants_email_names_the_russian_course_page(course, spec
     message = build_message("confirmation", enrollment)
 
     assert TEXTS["ru"]["title"] in message.subject and TEXTS["ru"]["title"] in message.body
+    assert message.subject.endswith(f"Ваше место подтверждено: {TEXTS['ru']['title']}")
+    assert "Здравствуйте, Mari Mägi!" in message.body  # the interface text in Russian too
     assert message.extra_headers["Content-Language"] == "ru"
     assert mail.outbox == []
 
@@ -319,6 +321,8 @@ def test_coordinator_translates_a_page_in_wagtail_localize_and_publishes_it(
     response = client.post(reverse("wagtail_localize:submit_page_translation", args=[course.pk]),
                            {"locales": [english.pk]})
     assert response.status_code == 302, response.content.decode()[:3000]
+    assert course.get_translation_or_none(english) is not None, (
+        response["Location"], [str(m) for m in response.wsgi_request._messages])
     translated = course.get_translation(english)
     assert not translated.live  # a translation starts as a draft: nothing half-Estonian goes public
     assert client.get("/en/koolitused/eakate-vaimne-tervis/").context_data["page"].pk == course.pk
