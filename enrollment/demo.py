@@ -27,6 +27,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import County, Municipality, Profession, Profile, User
@@ -353,7 +354,7 @@ def load(stdout=None) -> dict[str, Cohort]:
         venue = all_venues.get(venue_name) if venue_name else None
         place = VENUE_TOWNS.get(venue_name, ONLINE) if venue_name else ONLINE
         days = max(int(course.academic_hours) // HOURS_PER_DAY, 1)
-        base = course.slug[:24].strip("-")
+        base = slugify(course.slug)[:24].strip("-")  # ASCII: cohort codes appear in URLs (cohort_ics)
         picker = _Picker(pool, course, offset=(number * 3) % len(pool))
         # Eligibility by the course's own rules (county, profession), asked before a cohort exists.
         probe = Cohort(course=course, eligible_professions=[])
