@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -120,6 +121,17 @@ def display_pages(pages: Iterable, *, language: str | None = None, specific: boo
     for page in translated:
         result[by_key[page.translation_key]] = page
     return result
+
+
+def shown_title(page_path: str) -> dict:
+    """An annotation for a query whose rows point at a source page (``page_path``): ``course_title_shown``, the
+    title of its live translation in the active language (None in Estonian or without one). No query of its own."""
+    language = active_language()
+    if language == default_language():
+        return {}
+    translated = Page.objects.filter(translation_key=OuterRef(f"{page_path}__translation_key"),
+                                     locale__language_code=language, live=True, alias_of__isnull=True)
+    return {"course_title_shown": Subquery(translated.values("title")[:1])}
 
 
 def page_in_language(page, language: str | None = None):

@@ -26,8 +26,8 @@ MUST_COVER = {
     "mfa_index",
 }
 # Served by Wagtail, DRF or Django itself (the admin sets its own no-store; pages and the API are public).
-SKIP_MODULE_PREFIXES = ("wagtail.", "rest_framework", "django.contrib.sitemaps", "django.views.static",
-                        "django.contrib.staticfiles")
+SKIP_MODULE_PREFIXES = ("wagtail.", "wagtail_localize.", "rest_framework", "django.contrib.sitemaps",
+                        "django.views.static", "django.contrib.staticfiles")
 
 
 def _walk(patterns, namespace=""):
