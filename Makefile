@@ -44,7 +44,7 @@ compilemessages: venv
 	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv --ignore=node_modules
 
 messages: venv
-	$(BIN)/python manage.py makemessages -l et -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests --ignore=bench
+	$(BIN)/python manage.py makemessages -l et -l en -l ru --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests --ignore=bench
 
 demo: venv compilemessages
 	$(BIN)/python manage.py migrate --noinput

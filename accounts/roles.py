@@ -30,6 +30,7 @@ COORDINATOR_EXTRA = (
     "wagtaildocs.choose_document",
     "accounts.view_user",
     "accounts.view_profile",
+    "wagtail_localize.submit_translation",  # translate pages and snippets (wagtail-localize's "Translate")
 )
 TRAINER_EXTRA: tuple[str, ...] = ()
 

@@ -12,6 +12,7 @@ answers with a redirect to its dashboard, or 403 for a script).
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -111,9 +112,9 @@ class CoordinatorFormView(CoordinatorRequiredMixin, WagtailAdminTemplateMixin, F
 class CertificateFilterSet(WagtailFilterSet):
     status = ChoiceFilter(label=gettext_lazy("Status"), choices=CertificateStatus.choices, method="filter_status")
     course = ModelChoiceFilter(label=gettext_lazy("Course"), queryset=CoursePage.objects.filter(
-        certificates__isnull=False).distinct().order_by("title"))
+        certificates__isnull=False, locale__language_code=settings.LANGUAGE_CODE).distinct().order_by("title"))
     programme = ModelChoiceFilter(label=gettext_lazy("Programme"), queryset=ProgrammePage.objects.filter(
-        certificates__isnull=False).distinct().order_by("title"))
+        certificates__isnull=False, locale__language_code=settings.LANGUAGE_CODE).distinct().order_by("title"))
     by_hand = BooleanFilter(label=gettext_lazy("Issued by hand"), method="filter_by_hand")
 
     class Meta:
@@ -318,7 +319,7 @@ class CertificateViewSet(ModelOnlyViewSetMixin, ModelViewSet):
 
 class QualificationFilterSet(WagtailFilterSet):
     course = ModelChoiceFilter(label=gettext_lazy("Course"), queryset=CoursePage.objects.filter(
-        qualifications__isnull=False).distinct().order_by("title"))
+        qualifications__isnull=False, locale__language_code=settings.LANGUAGE_CODE).distinct().order_by("title"))
     county = ModelChoiceFilter(label=gettext_lazy("County"), field_name="user__profile__municipality__county",
                                queryset=County.objects.order_by("name"))
     status = ChoiceFilter(label=gettext_lazy("Status"), choices=QualificationStatus.choices, method="filter_status")

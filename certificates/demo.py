@@ -52,7 +52,8 @@ FOUNDER_NOTE = "Asutajakoolitaja (kinnitatud käsitsi)"
 
 
 def _pages() -> dict[str, CoursePage]:
-    return {p.slug: p for p in CoursePage.objects.filter(slug__in=[BASE, TRAINER_COURSE, GBG])}
+    return {p.slug: p for p in CoursePage.objects.filter(slug__in=[BASE, TRAINER_COURSE, GBG],
+                                                                 locale__language_code="et")}
 
 
 def _founder(user, course, *, granted_on: dt.date) -> TrainerQualification:

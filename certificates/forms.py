@@ -1,6 +1,7 @@
 """Thin forms: they parse input; services decide."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
@@ -22,8 +23,10 @@ class VerifyForm(forms.Form):
 
 class IssueForm(forms.Form):
     user = forms.ModelChoiceField(label=_("Holder"), queryset=get_user_model().objects.order_by("full_name", "email"))
-    course = forms.ModelChoiceField(label=_("Course"), queryset=CoursePage.objects.order_by("title"), required=False)
-    programme = forms.ModelChoiceField(label=_("Programme"), queryset=ProgrammePage.objects.order_by("title"),
+    course = forms.ModelChoiceField(label=_("Course"), queryset=CoursePage.objects.filter(
+        locale__language_code=settings.LANGUAGE_CODE).order_by("title"), required=False)
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=ProgrammePage.objects.filter(
+        locale__language_code=settings.LANGUAGE_CODE).order_by("title"),
                                        required=False)
     completed_on = forms.DateField(label=_("Completed on"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))

@@ -78,7 +78,8 @@ def qualification_validity_months(*, course, granted_by=None) -> int:
     (`granted_by`, whose `qualifies_for` is `course`); without one, on the first course that grants it;
     DEFAULT_QUALIFICATION_MONTHS when no course grants it (founders, granted by hand)."""
     if granted_by is None or granted_by.qualifies_for_id != course.pk:
-        granted_by = CoursePage.objects.filter(qualifies_for=course).order_by("pk").first()
+        granted_by = (CoursePage.objects.filter(qualifies_for=course, locale__language_code=settings.LANGUAGE_CODE)
+                      .order_by("pk").first())
     months = granted_by.qualification_validity_months if granted_by is not None else None
     return months or DEFAULT_QUALIFICATION_MONTHS
 
@@ -357,7 +358,9 @@ def programme_certificate_withdraw(*, user, programme: ProgrammePage, reason: st
 
 
 def programmes_of_course(course_id: int) -> list[ProgrammePage]:
-    return list(ProgrammePage.objects.filter(parts__course_id=course_id).distinct().order_by("pk"))
+    # The source (Estonian) programmes: a translated programme's parts point at the same course.
+    return list(ProgrammePage.objects.filter(parts__course_id=course_id, locale__language_code=settings.LANGUAGE_CODE)
+                .distinct().order_by("pk"))
 
 
 def certificate_revoke(*, certificate: Certificate, reason: str, actor) -> Certificate:

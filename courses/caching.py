@@ -197,13 +197,18 @@ def _with_parents(url_paths) -> set[str]:
 
 
 def paths_showing_courses(page_ids) -> set[str]:
-    """Public paths of these pages, the programmes that contain them and their catalogues (one query)."""
+    """Public paths of these pages and of their translations (every language), the programmes that contain them
+    (in every language: a translated programme's parts point at the source course) and their catalogues (one
+    query)."""
     ids = [pk for pk in page_ids if pk]
     if not ids:
         return set()
-    # Two indexed lookups in one statement (an OR across the join would scan every page).
-    pages = Page.objects.filter(pk__in=ids).order_by().values_list("url_path", flat=True)
-    programmes = (Page.objects.filter(programmepage__parts__course_id__in=ids).order_by()
+    # Indexed lookups in one statement (an OR across the join would scan every page): the pages' translation
+    # keys, every page with one of those keys, and the programmes whose parts show one of them.
+    keys = Page.objects.filter(pk__in=ids).values("translation_key")
+    versions = Page.objects.filter(translation_key__in=keys).values("pk")
+    pages = Page.objects.filter(translation_key__in=keys).order_by().values_list("url_path", flat=True)
+    programmes = (Page.objects.filter(programmepage__parts__course_id__in=versions).order_by()
                   .values_list("url_path", flat=True))  # no ORDER BY inside a UNION (SQLite refuses it)
     return _public_paths(_with_parents(pages.union(programmes)))
 

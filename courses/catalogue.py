@@ -10,8 +10,27 @@ from accounts.models import County
 from .pages import CourseFormat, CourseLanguage
 from .selectors import CatalogueFilters
 from .snippets import TargetGroup, Topic
+from .translation import active_language, default_language
 
 FILTER_PARAMS = ("q", "topic", "target_group", "county", "format", "language", "date_from", "date_to", "free")
+
+
+class _LocalizedLabels:
+    """label_from_instance for a choice field of translatable snippets: the name in the active language, read
+    with one query the first time a label is needed (none in Estonian, the rows' own language)."""
+
+    def __init__(self, model):
+        self.model = model
+        self.names = None
+
+    def __call__(self, obj) -> str:
+        language = active_language()
+        if language == default_language():
+            return obj.name
+        if self.names is None:
+            self.names = dict(self.model.objects.filter(locale__language_code=language)
+                              .values_list("translation_key", "name"))
+        return self.names.get(obj.translation_key, obj.name)
 
 
 class CatalogueFilterForm(forms.Form):
@@ -19,9 +38,10 @@ class CatalogueFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         widget=forms.SearchInput(attrs={"placeholder": _("Topic, keyword or title")}))
-    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False,
+    # The Estonian (source) rows, which pages point at; their names are shown in the active language.
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.none(), required=False,
                                    to_field_name="slug", empty_label=_("All topics"))
-    target_group = forms.ModelChoiceField(label=_("Target group"), queryset=TargetGroup.objects.all(),
+    target_group = forms.ModelChoiceField(label=_("Target group"), queryset=TargetGroup.objects.none(),
                                           required=False, to_field_name="slug", empty_label=_("All target groups"))
     county = forms.ModelChoiceField(label=_("County"), queryset=County.objects.all(), required=False,
                                     empty_label=_("All counties"),
@@ -35,6 +55,13 @@ class CatalogueFilterForm(forms.Form):
     date_to = forms.DateField(label=_("Starts on or before"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     free = forms.BooleanField(label=_("Only with free places"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, model in (("topic", Topic), ("target_group", TargetGroup)):
+            field = self.fields[name]
+            field.queryset = model.objects.filter(locale__language_code=default_language())
+            field.label_from_instance = _LocalizedLabels(model)
 
     def clean(self):
         cleaned = super().clean()

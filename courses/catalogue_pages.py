@@ -10,12 +10,13 @@ from wagtail.models import Page
 from .blocks import BaseStreamBlock
 from .caching import register_query_params
 from .catalogue import FILTER_PARAMS, CatalogueFilterForm
-from .pages import CachedPageMixin, CoursePage, ProgrammePage, absolute_url
-from .selectors import catalogue_page
+from .pages import CachedPageMixin, CoursePage, ProgrammePage, TranslatedPageMixin, absolute_url
+from .selectors import catalogue_page, featured_pages
 from .seo import meta_description
+from .translation import FallbackRouteMixin
 
 
-class HomePage(Page):
+class HomePage(FallbackRouteMixin, TranslatedPageMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
 
@@ -29,13 +30,12 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["featured"] = (
-            Page.objects.live().public().type(CoursePage, ProgrammePage).specific().order_by("path")[:12]
-        )
+        context["featured"] = featured_pages(types=(CoursePage, ProgrammePage), limit=12)
+        context.update(self.translation_context(request))
         return context
 
 
-class CourseIndexPage(CachedPageMixin, Page):
+class CourseIndexPage(FallbackRouteMixin, TranslatedPageMixin, CachedPageMixin, Page):
     """The catalogue of courses and programmes."""
 
     cache_query_params = (*FILTER_PARAMS, "page")
@@ -67,6 +67,7 @@ class CourseIndexPage(CachedPageMixin, Page):
             "is_filtered": form.is_filtered,
             "meta_description": meta_description(self, self.intro),
             "canonical_url": absolute_url(self, request),
+            **self.translation_context(request),
         })
         return context
 

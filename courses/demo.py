@@ -3,12 +3,14 @@
 import json
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.html import escape
 from django.utils.text import slugify
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from accounts.models import County
 
+from . import demo_translations as tr
 from .catalogue_pages import CourseIndexPage, HomePage
 from .pages import CourseFormat, CoursePage, PartKind, ProgrammePage, ProgrammePart
 from .permissions import ensure_coordinator_page_permissions
@@ -41,7 +43,8 @@ VENUES = [
 ESF_FUNDING = "Euroopa Sotsiaalfond+ (ESF+) ja riigieelarve"
 ESF_SHARE = 85
 
-# Goals, expected outcomes and further facts per course slug (Estonian; the summary has an English version).
+# Goals, expected outcomes and further facts per course slug (Estonian; English and Russian versions of every
+# text are in courses/demo_translations.py).
 DETAILS = {
     "eakate-vaimne-tervis": {
         "goals": ["märgata eaka inimese depressiooni, ärevust ja mälu muutusi",
@@ -102,7 +105,8 @@ DETAILS = {
     },
 }
 
-# slug, title, summary (et), summary (en), hours, topics, target groups, provider, counties, extra fields
+# slug, title, summary (et), summary (en: the old per-field English, unused), hours, topics, target groups,
+# provider, counties, extra fields
 COURSES = [
     ("eakate-vaimne-tervis", "Eakate vaimne tervis",
      "Kuidas märgata eaka inimese depressiooni, ärevust ja mälu muutusi ning toetada teda ja tema lähedasi.",
@@ -165,8 +169,6 @@ SOUTH_EAST_PROGRAMME = {
     "title": "Kagu-Eesti sotsiaalvaldkonna spetsialistide arenguprogramm",
     "summary": "Põlva-, Valga- ja Võrumaa omavalitsuste spetsialistidele: neli teemakoolitust kokku 128 akadeemilist "
                "tundi, infoseminarid, nõustamine, kaks õppereisi ja teenusedisaini etapp.",
-    "summary_en": "For specialists of the municipalities of Põlva, Valga and Võru counties: four thematic trainings "
-                  "of 128 academic hours in all, info seminars, counselling, two study trips and service design.",
     "parts": [
         (PartKind.INFO_SEMINAR, None, "Avaseminar ja infopäev", None, False),
         (PartKind.COURSE, "eakate-vaimne-tervis", "", None, True),
@@ -181,46 +183,99 @@ SOUTH_EAST_PROGRAMME = {
 }
 
 
+LANGUAGES = ("en", "ru")
+
+
+def _locales() -> tuple[Locale, dict[str, Locale]]:
+    default = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)[0]
+    return default, {code: Locale.objects.get_or_create(language_code=code)[0] for code in LANGUAGES}
+
+
+def _translate_snippet(source, locales, names: dict[str, str]) -> None:
+    """The snippet's English and Russian versions (copies for translation with the translated name)."""
+    for code, locale in locales.items():
+        translated = source.get_translation_or_none(locale)
+        if translated is None:
+            translated = source.copy_for_translation(locale)
+        if translated.pk is None or translated.name != names[code]:
+            translated.name = names[code]
+            translated.save()
+
+
 def _snippets():
+    default, locales = _locales()
     for name, name_en in TOPICS:
-        Topic.objects.update_or_create(slug=slugify(name_en), defaults={"name": name, "name_en": name_en})
+        topic, _created = Topic.objects.update_or_create(slug=slugify(name_en), locale=default,
+                                                         defaults={"name": name})
+        _translate_snippet(topic, locales, tr.TOPICS[name])
     for name, name_en in TARGET_GROUPS:
-        TargetGroup.objects.update_or_create(slug=slugify(name_en), defaults={"name": name, "name_en": name_en})
+        group, _created = TargetGroup.objects.update_or_create(slug=slugify(name_en), locale=default,
+                                                               defaults={"name": name})
+        _translate_snippet(group, locales, tr.TARGET_GROUPS[name])
     for name, website, email, phone in PROVIDERS:
-        Provider.objects.update_or_create(name=name, defaults={"website": website, "email": email, "phone": phone})
+        provider, _created = Provider.objects.update_or_create(
+            name=name, locale=default, defaults={"website": website, "email": email, "phone": phone})
+        _translate_snippet(provider, locales, tr.PROVIDERS[name])
     for name, address, county, notes in VENUES:
-        Venue.objects.update_or_create(name=name, defaults={"address": address, "accessibility_notes": notes,
-                                                            "county": County.objects.get(name=county)})
+        Venue.objects.update_or_create(name=name, locale=default, defaults={
+            "address": address, "accessibility_notes": notes, "county": County.objects.get(name=county)})
 
 
 def _html_list(items) -> str:
     return "<ul>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>"
 
 
-def _details(slug: str, title: str, hours) -> dict:
+def _texts(slug: str, title: str, hours) -> dict:
+    """The translatable texts of a course page (Estonian)."""
     details = DETAILS.get(slug, {})
-    fields = {
+    return {
         "goals": _html_list(details.get("goals", [])),
         "outcomes": _html_list(details.get("outcomes", [])),
         "prerequisites": f"<p>{escape(details['prerequisites'])}</p>" if details.get("prerequisites") else "",
+        "certificate_text": f"Osales koolitusel „{title}“ mahus {hours} akadeemilist tundi.",
+        "funding": ESF_FUNDING,
+        "body": _body(details.get("body"), "Korduma kippuvad küsimused", [
+            ("Kas koolitus on osalejale tasuta?", f"Jah. Koolitust rahastab {ESF_FUNDING}; ESF+ osa on {ESF_SHARE}%."),
+            ("Millal saan tunnistuse?", "Tunnistuse saad, kui oled osalenud vähemalt 80% akadeemilistest tundidest."),
+        ]),
+    }
+
+
+def _body(paragraph: str | None, faq_heading: str, faq: list[tuple[str, str]]) -> list:
+    body = [("paragraph", f"<p>{escape(paragraph)}</p>")] if paragraph else []
+    body.append(("faq", {"heading": faq_heading, "items": [
+        {"question": question, "answer": f"<p>{escape(answer)}</p>"} for question, answer in faq]}))
+    return body
+
+
+def _translated_texts(slug: str, language: str, hours) -> dict:
+    """The same texts in English or Russian (courses/demo_translations.py)."""
+    data = tr.COURSES[slug][language]
+    faq = tr.FAQ[language]
+    funding = tr.FUNDING[language]
+    return {
+        "title": data["title"], "summary": data["summary"],
+        "goals": _html_list(data["goals"]), "outcomes": _html_list(data["outcomes"]),
+        "prerequisites": f"<p>{escape(data['prerequisites'])}</p>" if data.get("prerequisites") else "",
+        "certificate_text": tr.CERTIFICATE[language].format(title=data["title"], hours=hours),
+        "funding": funding,
+        "body": _body(data.get("body"), faq["heading"], [
+            (question, answer.format(funding=funding, share=ESF_SHARE)) for question, answer in faq["items"]]),
+    }
+
+
+def _details(slug: str, title: str, hours) -> dict:
+    details = DETAILS.get(slug, {})
+    return {
         "format": details.get("format", CourseFormat.IN_PERSON),
         "language": details.get("language", "et"),
-        "certificate_text": f"Osales koolitusel „{title}“ mahus {hours} akadeemilist tundi.",
+        **_texts(slug, title, hours),
     }
-    body = [("paragraph", f"<p>{escape(details['body'])}</p>")] if details.get("body") else []
-    body.append(("faq", {"heading": "Korduma kippuvad küsimused", "items": [
-        {"question": "Kas koolitus on osalejale tasuta?",
-         "answer": f"<p>Jah. Koolitust rahastab {ESF_FUNDING}; ESF+ osa on {ESF_SHARE}%.</p>"},
-        {"question": "Millal saan tunnistuse?",
-         "answer": "<p>Tunnistuse saad, kui oled osalenud vähemalt 80% akadeemilistest tundidest.</p>"},
-    ]}))
-    fields["body"] = body
-    return fields
 
 
 def _tree():
     root = Page.get_first_root_node()
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
     if home is None:
         home = HomePage(title="Oskus", slug="oskus-home", intro=(
             "Oskus on koht, kus lastekaitse- ja sotsiaaltöötajad, politseinikud, õpetajad, ohvriabi ja perekeskuste "
@@ -237,7 +292,7 @@ def _tree():
     # Wagtail's own welcome page is not part of Oskus.
     for page in Page.objects.filter(depth=2).exclude(pk=home.pk).not_type(HomePage):
         page.delete()
-    index = CourseIndexPage.objects.first()
+    index = CourseIndexPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
     if index is None:
         index = CourseIndexPage(title="Koolitused", slug="koolitused",
                                 intro="Sotsiaalvaldkonna spetsialistide koolitused ja arenguprogrammid.")
@@ -266,7 +321,7 @@ def _content(page) -> dict:
 
 def _upsert(index, model, slug, fields, m2m=None):
     """Create the page, or refresh it; a new revision is published only when the seed content changed."""
-    page = model.objects.filter(slug=slug).first()
+    page = model.objects.filter(slug=slug, locale__language_code=settings.LANGUAGE_CODE).first()
     before = None
     if page is None:
         page = model(slug=slug, **fields)
@@ -286,16 +341,17 @@ def load(stdout=None) -> dict[str, object]:
     _snippets()
     home, index = _tree()
     pages = {}
-    for slug, title, summary, summary_en, hours, topics, groups, provider, counties, extra in COURSES:
+    for slug, title, summary, _summary_en, hours, topics, groups, provider, counties, extra in COURSES:
         fields = {
-            "title": title, "summary": summary, "summary_en": summary_en,
+            "title": title, "summary": summary,
             "academic_hours": Decimal(hours).quantize(Decimal("0.1")),
-            "provider": Provider.objects.get(name=provider), "funding": ESF_FUNDING,
+            "provider": Provider.objects.get(name=provider, locale__language_code=settings.LANGUAGE_CODE),
             "funding_share": ESF_SHARE, "requires_qualified_trainers": extra.get("requires_qualified_trainers", False),
             **_details(slug, title, hours),
         }
-        m2m = {"topics": Topic.objects.filter(name__in=topics),
-               "target_groups": TargetGroup.objects.filter(name__in=groups),
+        m2m = {"topics": Topic.objects.filter(name__in=topics, locale__language_code=settings.LANGUAGE_CODE),
+               "target_groups": TargetGroup.objects.filter(name__in=groups,
+                                                           locale__language_code=settings.LANGUAGE_CODE),
                "eligible_counties": County.objects.filter(name__in=counties)}
         pages[slug] = _upsert(index, CoursePage, slug, fields, m2m)
     for slug, *_rest, extra in COURSES:
@@ -307,8 +363,10 @@ def load(stdout=None) -> dict[str, object]:
                 page.save_revision().publish()
     data = SOUTH_EAST_PROGRAMME
     programme = _upsert(index, ProgrammePage, data["slug"], {
-        "title": data["title"], "summary": data["summary"], "summary_en": data["summary_en"],
-        "provider": Provider.objects.get(name="Kagu-Eesti koolituskonsortsium"), "funding": ESF_FUNDING,
+        "title": data["title"], "summary": data["summary"],
+        "provider": Provider.objects.get(name="Kagu-Eesti koolituskonsortsium",
+                                         locale__language_code=settings.LANGUAGE_CODE),
+        "funding": ESF_FUNDING,
         "intro": "<p>Programm koosneb neljast 32-tunnisest teemakoolitusest (kokku 128 akadeemilist tundi). "
                  "Neid toetavad infoseminarid, individuaalne ja grupinõustamine, kaks õppereisi ning "
                  "teenusedisaini etapp, kus iga omavalitsus kavandab oma uue teenuse.</p>",
@@ -324,7 +382,45 @@ def load(stdout=None) -> dict[str, object]:
                                          title=title, academic_hours=hours, counts_towards_total=counts)
         programme.save_revision().publish()
     pages[data["slug"]] = programme
+    _translations(home, index, pages, programme)
     ensure_coordinator_page_permissions()
     if stdout:
         stdout.write(f"Demo pages: {len(pages)} courses and programmes under {index.url}")
     return pages
+
+
+def _translate_page(page, locale, fields: dict, parts: dict | None = None):
+    """The page's translation into `locale` (a copy for translation, made once, with its parents), its texts set
+    from `fields` (and a programme's part titles from `parts`); published when anything changed."""
+    translated = page.get_translation_or_none(locale)
+    if translated is None:
+        translated = page.copy_for_translation(locale, copy_parents=True)
+    translated = translated.specific
+    before = _content(translated)
+    for key, value in fields.items():
+        setattr(translated, key, value)
+    if parts is not None:
+        translated_parts = list(translated.parts.all())
+        for part in translated_parts:
+            if part.title:
+                part.title = parts.get(part.title, part.title)
+        translated.parts = translated_parts  # modelcluster: the changed parts go into the revision
+    if not translated.live or translated.has_unpublished_changes or _content(translated) != before:
+        translated.save_revision().publish()
+    return translated
+
+
+def _translations(home, index, pages, programme) -> None:
+    """English and Russian versions of the home page, the catalogue and every seed page (wholly translated:
+    tests/test_demo.py checks no Estonian text is left)."""
+    _default, locales = _locales()
+    for code, locale in locales.items():
+        _translate_page(home, locale, tr.HOME[code])
+        _translate_page(index, locale, tr.CATALOGUE[code])
+        for slug, _title, _summary, _summary_en, hours, *_rest in COURSES:
+            _translate_page(pages[slug], locale, _translated_texts(slug, code, hours))
+        data = tr.PROGRAMME[code]
+        estonian_titles = {title: translated for title, translated in data["parts"].items()}
+        _translate_page(programme, locale, {
+            "title": data["title"], "summary": data["summary"], "intro": f"<p>{escape(data['intro'])}</p>",
+            "funding": tr.FUNDING[code]}, parts=estonian_titles)

@@ -8,7 +8,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from rest_framework.fields import CharField, ListField
@@ -16,13 +15,15 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from .blocks import BaseStreamBlock
 from .caching import mark_cacheable
 from .schedule import schedule
 from .seo import course_json_ld, json_ld_script, meta_description, programme_json_ld
+from .translation import alternates, display_pages, localized_snippets, missing_note, source_page, translation_missing
 
 
 def _names() -> ListField:
@@ -46,20 +47,24 @@ class CourseLanguage(models.TextChoices):
     RUSSIAN = "ru", _("Russian")
 
 
-class BilingualSummaryMixin(models.Model):
-    """Content is written in Estonian; an English summary serves English-speaking visitors."""
+class SummaryMixin(models.Model):
+    """Two or three sentences for the catalogue, in the page's own language (translations have their own)."""
 
-    summary = models.TextField(_("summary"), help_text=_("Two or three sentences in Estonian, shown in the catalogue."))
-    summary_en = models.TextField(_("summary in English"), blank=True)
+    summary = models.TextField(_("summary"), help_text=_("Two or three sentences, shown in the catalogue."))
 
     class Meta:
         abstract = True
 
-    @property
-    def localized_summary(self) -> str:
-        if get_language() == "en" and self.summary_en:
-            return self.summary_en
-        return self.summary
+
+class TranslatedPageMixin:
+    """The context every translatable page gives its template: the note when the page is shown untranslated
+    (``translation_missing``) and the live versions in every language (hreflang alternates)."""
+
+    def translation_context(self, request) -> dict:
+        missing = translation_missing(self)
+        return {"translation_missing": missing, "translation_note": missing_note() if missing else "",
+                "alternates": alternates(self, request)}
+
 
 
 class CachedPageMixin:
@@ -86,7 +91,7 @@ class CoursePageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class CoursePage(CachedPageMixin, BilingualSummaryMixin, Page):
+class CoursePage(TranslatedPageMixin, CachedPageMixin, SummaryMixin, Page):
     """One training: what a specialist needs to decide whether to enroll."""
 
     goals = RichTextField(_("goals"), blank=True, features=["bold", "italic", "link", "ul", "ol"])
@@ -146,11 +151,19 @@ class CoursePage(CachedPageMixin, BilingualSummaryMixin, Page):
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
 
     base_form_class = CoursePageForm
+    # wagtail-localize: the relations are the source's (domain data points at the Estonian page and snippets);
+    # what is shown of them is localized when rendering (courses/translation.py).
+    override_translatable_fields = [
+        SynchronizedField("topics", overridable=False), SynchronizedField("target_groups", overridable=False),
+        SynchronizedField("eligible_counties", overridable=False), SynchronizedField("provider", overridable=False),
+        SynchronizedField("qualifies_for", overridable=False),
+        SynchronizedField("trainer_qualification_course", overridable=False),
+    ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types: list[str] = []
 
     content_panels = Page.content_panels + [
-        MultiFieldPanel([FieldPanel("summary"), FieldPanel("summary_en")], heading=_("Summary")),
+        FieldPanel("summary"),
         MultiFieldPanel([FieldPanel("goals"), FieldPanel("outcomes"), FieldPanel("prerequisites")],
                         heading=_("Goals and outcomes")),
         MultiFieldPanel([
@@ -171,12 +184,12 @@ class CoursePage(CachedPageMixin, BilingualSummaryMixin, Page):
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + [
-        index.SearchField("summary"), index.SearchField("summary_en"), index.SearchField("goals"),
+        index.SearchField("summary"), index.SearchField("goals"),
         index.SearchField("outcomes"), index.SearchField("body"),
-        index.FilterField("format"), index.FilterField("language"),
+        index.FilterField("format"), index.FilterField("language"), index.FilterField("locale_id"),
     ]
     api_fields = [
-        APIField("summary"), APIField("summary_en"), APIField("academic_hours"), APIField("format"),
+        APIField("summary"), APIField("academic_hours"), APIField("format"),
         APIField("language"), APIField("topic_names", serializer=_names()),
         APIField("target_group_names", serializer=_names()), APIField("provider_name"),
         APIField("eligible_county_names", serializer=_names()), APIField("funding"), APIField("funding_share"),
@@ -205,18 +218,27 @@ class CoursePage(CachedPageMixin, BilingualSummaryMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        schedule_part = schedule().course_page_cohorts(page=self, request=request, now=timezone.now())
+        source = source_page(self)  # cohorts and relations belong to the Estonian page
+        schedule_part = schedule().course_page_cohorts(page=source, request=request, now=timezone.now())
         cohorts = schedule_part.facts
         url = absolute_url(self, request)
+        topics = localized_snippets(source.topics.all())
+        target_groups = localized_snippets(source.target_groups.all())
+        provider = localized_snippets([source.provider])[0] if source.provider_id else None
+        linked = display_pages([p for p in (source.qualifies_for,) if p is not None])
         context.update({
             "upcoming_cohorts": cohorts,
             "cohorts_html": schedule_part.html,
-            "topics": list(self.topics.all()),
-            "target_groups": list(self.target_groups.all()),
-            "counties": list(self.eligible_counties.all()),
+            "topics": topics,
+            "target_groups": target_groups,
+            "provider": provider,
+            "qualifies_for": linked.get(source.qualifies_for_id),
+            "counties": list(source.eligible_counties.all()),
             "meta_description": meta_description(self),
             "canonical_url": url,
-            "json_ld": json_ld_script(course_json_ld(self, url=url, cohorts=cohorts)),
+            "json_ld": json_ld_script(course_json_ld(self, url=url, cohorts=cohorts, topics=topics,
+                                                     target_groups=target_groups, provider=provider)),
+            **self.translation_context(request),
         })
         return context
 
@@ -251,7 +273,7 @@ class ProgrammePageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class ProgrammePage(CachedPageMixin, BilingualSummaryMixin, Page):
+class ProgrammePage(TranslatedPageMixin, CachedPageMixin, SummaryMixin, Page):
     """A programme made of courses and other activities, each with its academic hours."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -264,12 +286,14 @@ class ProgrammePage(CachedPageMixin, BilingualSummaryMixin, Page):
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
 
     base_form_class = ProgrammePageForm
+    override_translatable_fields = [
+        SynchronizedField("eligible_counties", overridable=False), SynchronizedField("provider", overridable=False),
+    ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types: list[str] = []
 
     content_panels = Page.content_panels + [
-        MultiFieldPanel([FieldPanel("summary"), FieldPanel("summary_en"), FieldPanel("intro")],
-                        heading=_("Summary")),
+        MultiFieldPanel([FieldPanel("summary"), FieldPanel("intro")], heading=_("Summary")),
         MultiFieldPanel([FieldPanel("eligible_counties"), FieldPanel("provider"), FieldPanel("funding")],
                         heading=_("Facts")),
         InlinePanel("parts", label=_("Parts"), min_num=1,
@@ -277,10 +301,10 @@ class ProgrammePage(CachedPageMixin, BilingualSummaryMixin, Page):
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + [
-        index.SearchField("summary"), index.SearchField("summary_en"), index.SearchField("intro"),
-        index.SearchField("body"),
+        index.SearchField("summary"), index.SearchField("intro"), index.SearchField("body"),
+        index.FilterField("locale_id"),
     ]
-    api_fields = [APIField("summary"), APIField("summary_en"), APIField("total_hours"),
+    api_fields = [APIField("summary"), APIField("total_hours"),
                   APIField("provider_name"), APIField("eligible_county_names", serializer=_names()),
                   APIField("funding")]
 
@@ -302,8 +326,12 @@ class ProgrammePage(CachedPageMixin, BilingualSummaryMixin, Page):
         return [county.name for county in self.eligible_counties.all()]
 
     def ordered_parts(self) -> list["ProgrammePart"]:
-        """The parts in order, with their courses (one query)."""
-        return list(self.parts.select_related("course").order_by("sort_order", "pk"))
+        """The parts in order, with their courses (one query) shown in the active language (one more)."""
+        parts = list(self.parts.select_related("course").order_by("sort_order", "pk"))
+        shown = display_pages([part.course for part in parts if part.course_id])
+        for part in parts:
+            part.course_shown = shown.get(part.course_id)
+        return parts
 
     def get_context(self, request, *args, **kwargs):
 
@@ -311,13 +339,17 @@ class ProgrammePage(CachedPageMixin, BilingualSummaryMixin, Page):
         parts = self.ordered_parts()
         total = sum((part.hours for part in parts), Decimal("0"))
         url = absolute_url(self, request)
+        source = source_page(self)
+        provider = localized_snippets([source.provider])[0] if source.provider_id else None
         context.update({
             "parts": parts,
             "total_hours": total,
-            "counties": list(self.eligible_counties.all()),
+            "provider": provider,
+            "counties": list(source.eligible_counties.all()),
             "meta_description": meta_description(self),
             "canonical_url": url,
-            "json_ld": json_ld_script(programme_json_ld(self, url=url, total_hours=total)),
+            "json_ld": json_ld_script(programme_json_ld(self, url=url, total_hours=total, provider=provider)),
+            **self.translation_context(request),
         })
         return context
 
@@ -331,8 +363,9 @@ class PartKind(models.TextChoices):
     OTHER = "other", _("Other activity")
 
 
-class ProgrammePart(Orderable):
-    """One part of a programme: a course (its hours by default) or another activity."""
+class ProgrammePart(TranslatableMixin, Orderable):
+    """One part of a programme: a course (its hours by default) or another activity. A translated programme has
+    translated parts (title, description) whose course is the source (Estonian) course page."""
 
     page = ParentalKey(ProgrammePage, on_delete=models.CASCADE, related_name="parts")
     kind = models.CharField(_("kind"), max_length=20, choices=PartKind.choices, default=PartKind.COURSE)
@@ -350,7 +383,7 @@ class ProgrammePart(Orderable):
     panels = [FieldPanel("kind"), FieldPanel("course"), FieldPanel("title"), FieldPanel("academic_hours"),
               FieldPanel("counts_towards_total"), FieldPanel("description")]
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("programme part")
         verbose_name_plural = _("programme parts")
 
@@ -364,7 +397,8 @@ class ProgrammePart(Orderable):
     def display_title(self) -> str:
         if self.title:
             return self.title
-        return self.course.title if self.course_id else ""
+        course = getattr(self, "course_shown", None) or (self.course if self.course_id else None)
+        return course.title if course is not None else ""
 
     @property
     def hours(self) -> Decimal:

@@ -45,14 +45,16 @@ class CoursePageCohorts:
 
 class CourseSchedule(Protocol):
     def cohort_facts(self, *, course_ids: Iterable[int], now: dt.datetime) -> dict[int, list[CohortFacts]]:
-        """Coming and running runs of these courses, by course id, in start order (a constant number of queries)."""
+        """Coming and running runs of these courses, by course id, in start order (a constant number of queries).
+        The ids are of source (Estonian) course pages: cohorts point at those (courses.translation.source_ids)."""
 
     def course_ids_with_cohorts(self, *, now: dt.datetime, date_from: dt.date | None = None,
                                 date_to: dt.date | None = None, free_places: bool = False) -> QuerySet:
         """A ``values("course_id")`` subquery of courses with a coming run matching the filters."""
 
     def course_page_cohorts(self, *, page, request, now: dt.datetime) -> CoursePageCohorts:
-        """Facts and the rendered cohort list for one course page, read once."""
+        """Facts and the rendered cohort list for one course page, read once; a translated page gets its source
+        page's cohorts."""
 
 
 class NoSchedule:

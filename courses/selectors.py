@@ -19,19 +19,26 @@ from wagtail.models import Page
 
 from .pages import CoursePage, ProgrammePage, ProgrammePart
 from .schedule import CohortFacts, schedule
+from .translation import active_language, default_language, display_pages, locale_id, localized_snippets, source_page
 
 PER_PAGE = 20
 
 
 @dataclass
 class CatalogueItem:
-    """One row of the catalogue: the specific page plus the facts of its coming runs."""
+    """One row of the catalogue: the page shown (its live translation in the active language, else the Estonian
+    source), the source page (its relations and cohorts), and the facts of its coming runs."""
 
     page: Page
     kind: str  # "course" or "programme"
     runs: list[CohortFacts] = field(default_factory=list)  # coming and running cohorts, in start order
     total_hours: Decimal | None = None
     parts: list[ProgrammePart] = field(default_factory=list)
+    source: Page | None = None
+    topics: list = field(default_factory=list)  # in the active language
+    provider: object = None  # in the active language
+
+    translation_missing: bool = False  # shown in Estonian to a visitor of another language
 
     @property
     def open_cohorts(self) -> list[CohortFacts]:
@@ -52,7 +59,7 @@ class CatalogueItem:
     def hours(self) -> Decimal | None:
         if self.kind == "programme":
             return self.total_hours
-        return self.page.academic_hours
+        return (self.source or self.page).academic_hours
 
 
 @dataclass
@@ -71,7 +78,10 @@ class CatalogueFilters:
 
 
 def _matching_course_ids(index: Page, filters: CatalogueFilters, now) -> tuple[QuerySet, QuerySet]:
-    """Two id subqueries (courses, programmes) of the index's live public children matching every filter."""
+    """Two id subqueries (courses, programmes) of the index's live public children matching every filter.
+
+    The index is the source (Estonian) catalogue: its pages carry the relations and the cohorts; a search also
+    matches the words of their live translations in the active language."""
     courses = CoursePage.objects.live().public().child_of(index)
     programmes = ProgrammePage.objects.live().public().child_of(index)
     if filters.topic is not None:
@@ -98,11 +108,22 @@ def _matching_course_ids(index: Page, filters: CatalogueFilters, now) -> tuple[Q
         courses = courses.filter(pk__in=course_ids)
         programmes = programmes.filter(parts__course__in=course_ids)
     if filters.q:
-        course_hits = [p.pk for p in CoursePage.objects.live().public().child_of(index).search(filters.q)]
-        programme_hits = [p.pk for p in ProgrammePage.objects.live().public().child_of(index).search(filters.q)]
-        courses = courses.filter(pk__in=course_hits)
-        programmes = programmes.filter(pk__in=programme_hits)
+        course_hits = _search_keys(CoursePage, index, filters.q)
+        programme_hits = _search_keys(ProgrammePage, index, filters.q)
+        courses = courses.filter(translation_key__in=course_hits)
+        programmes = programmes.filter(translation_key__in=programme_hits)
     return courses.values("pk"), programmes.values("pk")
+
+
+def _search_keys(model, index: Page, q: str) -> set:
+    """Translation keys of the live public pages whose source (under the index) or live translation in the
+    active language matches the words."""
+    keys = {p.translation_key for p in model.objects.live().public().child_of(index).search(q)}
+    language = active_language()
+    if language != default_language():
+        translated = model.objects.live().public().filter(locale_id=locale_id(language))
+        keys |= {p.translation_key for p in translated.search(q)}
+    return keys
 
 
 def catalogue_page(*, index: Page, filters: CatalogueFilters, page_number=1,
@@ -113,6 +134,7 @@ def catalogue_page(*, index: Page, filters: CatalogueFilters, page_number=1,
     of the matching pages, the specific rows with their relations, and one query for all their cohorts.
     """
     now = now or timezone.now()
+    index = source_page(index)  # the Estonian catalogue: its pages hold the relations and the cohorts
     course_ids, programme_ids = _matching_course_ids(index, filters, now)
     matching = (Page.objects.filter(Q(pk__in=course_ids) | Q(pk__in=programme_ids))
                 .order_by("title", "pk").only("pk", "title", "content_type_id"))
@@ -133,13 +155,35 @@ def catalogue_page(*, index: Page, filters: CatalogueFilters, page_number=1,
     for parts in parts_by_programme.values():
         wanted.update(p.course_id for p in parts if p.course_id)
     facts = schedule().cohort_facts(course_ids=wanted, now=now)
+    # What is shown: the pages, topics and providers in the active language (a query per kind, none in Estonian).
+    shown = display_pages([*courses.values(), *programmes.values()])
+    topics = {t.pk: t for t in localized_snippets(
+        list({t.pk: t for c in courses.values() for t in c.topics.all()}.values()))}
+    providers = {p.pk: p for p in localized_snippets(
+        list({p.provider_id: p.provider for p in [*courses.values(), *programmes.values()] if p.provider_id}.values()))}
+    missing = active_language() != default_language()
     items = []
     for pk in ids:
         if pk in courses:
-            items.append(CatalogueItem(page=courses[pk], kind="course", runs=facts.get(pk, [])))
+            source = courses[pk]
+            items.append(CatalogueItem(page=shown[pk], source=source, kind="course", runs=facts.get(pk, []),
+                                       translation_missing=missing and shown[pk] is source,
+                                       topics=[topics.get(t.pk, t) for t in source.topics.all()],
+                                       provider=providers.get(source.provider_id)))
         elif pk in programmes:
             parts = sorted(parts_by_programme.get(pk, []), key=lambda p: (p.sort_order or 0, p.pk))
             cohorts = [c for part in parts if part.course_id for c in facts.get(part.course_id, [])]
-            items.append(CatalogueItem(page=programmes[pk], kind="programme", runs=cohorts, parts=parts,
-                                       total_hours=sum((p.hours for p in parts), Decimal("0"))))
+            items.append(CatalogueItem(page=shown[pk], source=programmes[pk], kind="programme", runs=cohorts,
+                                       translation_missing=missing and shown[pk] is programmes[pk],
+                                       parts=parts, total_hours=sum((p.hours for p in parts), Decimal("0")),
+                                       provider=providers.get(programmes[pk].provider_id)))
     return page_obj, items
+
+
+def featured_pages(*, types, limit: int) -> list:
+    """The home page's cards: live public source pages of these types, each shown in the active language (its
+    live translation, else the Estonian page). A constant number of queries."""
+    sources = list(Page.objects.live().public().type(*types).filter(locale__language_code=default_language())
+                   .specific().order_by("path")[:limit])
+    shown = display_pages(sources)
+    return [shown[page.pk] for page in sources]

@@ -15,7 +15,7 @@ COURSE_MODES = {"in_person": "Onsite", "online": "Online", "hybrid": "Blended"}
 
 
 def meta_description(page, fallback: str = "") -> str:
-    text = page.search_description or getattr(page, "localized_summary", "") or fallback
+    text = page.search_description or getattr(page, "summary", "") or fallback
     return Truncator(strip_tags(text).strip()).chars(160)
 
 
@@ -24,26 +24,31 @@ def _hours_to_duration(hours: Decimal) -> str:
     return f"PT{minutes // 60}H{minutes % 60}M" if minutes % 60 else f"PT{minutes // 60}H"
 
 
-def course_json_ld(page, *, url: str, cohorts: list[CohortFacts]) -> dict:
-    """schema.org Course with one CourseInstance per upcoming cohort."""
+def course_json_ld(page, *, url: str, cohorts: list[CohortFacts], topics=None, target_groups=None,
+                   provider=None) -> dict:
+    """schema.org Course with one CourseInstance per upcoming cohort. `page` is the page shown (a translation or
+    the source); topics, target groups and provider as shown (default: the page's own)."""
+    topics = list(page.topics.all()) if topics is None else topics
+    target_groups = list(page.target_groups.all()) if target_groups is None else target_groups
+    provider = (page.provider if page.provider_id else None) if provider is None else provider
     data: dict = {
         "@context": "https://schema.org",
         "@type": "Course",
         "name": page.title,
-        "description": strip_tags(page.localized_summary),
+        "description": strip_tags(page.summary),
         "url": url,
         "inLanguage": page.language,
         "timeRequired": _hours_to_duration(page.academic_hours),
         "educationalCredentialAwarded": page.certificate_text_public or None,
-        "about": [topic.name for topic in page.topics.all()] or None,
+        "about": [topic.name for topic in topics] or None,
         "audience": [{"@type": "EducationalAudience", "educationalRole": group.name}
-                     for group in page.target_groups.all()] or None,
+                     for group in target_groups] or None,
     }
-    if page.provider_id:
-        provider = {"@type": "Organization", "name": page.provider.name}
-        if page.provider.website:
-            provider["sameAs"] = page.provider.website
-        data["provider"] = provider
+    if provider is not None:
+        organisation = {"@type": "Organization", "name": provider.name}
+        if provider.website:
+            organisation["sameAs"] = provider.website
+        data["provider"] = organisation
     if page.funding:
         data["funding"] = {"@type": "Grant", "name": page.funding}
     instances = []
@@ -67,17 +72,18 @@ def course_json_ld(page, *, url: str, cohorts: list[CohortFacts]) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
-def programme_json_ld(page, *, url: str, total_hours: Decimal) -> dict:
+def programme_json_ld(page, *, url: str, total_hours: Decimal, provider=None) -> dict:
+    provider = (page.provider if page.provider_id else None) if provider is None else provider
     data = {
         "@context": "https://schema.org",
         "@type": "EducationalOccupationalProgram",
         "name": page.title,
-        "description": strip_tags(page.localized_summary),
+        "description": strip_tags(page.summary),
         "url": url,
         "timeToComplete": _hours_to_duration(total_hours),
     }
-    if page.provider_id:
-        data["provider"] = {"@type": "Organization", "name": page.provider.name}
+    if provider is not None:
+        data["provider"] = {"@type": "Organization", "name": provider.name}
     return data
 
 

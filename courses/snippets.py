@@ -1,20 +1,28 @@
-"""Reference data coordinators manage as Wagtail snippets."""
+"""Reference data coordinators manage as Wagtail snippets, translatable with wagtail-localize.
+
+Pages, programme parts and sessions point at the Estonian (default-locale) row; its translations carry only
+the translated text and are shown in their language (courses/translation.py). Slugs, links and counties are the
+source's.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.models import TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 
-class Topic(index.Indexed, models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+class Topic(TranslatableMixin, index.Indexed, models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100)
 
-    panels = [FieldPanel("name"), FieldPanel("name_en"), FieldPanel("slug")]
+    panels = [FieldPanel("name"), FieldPanel("slug")]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    translatable_fields = [TranslatableField("name"), SynchronizedField("slug", overridable=False)]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
+        unique_together = [("translation_key", "locale"), ("name", "locale"), ("slug", "locale")]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
         ordering = ["name"]
@@ -23,15 +31,16 @@ class Topic(index.Indexed, models.Model):
         return self.name
 
 
-class TargetGroup(index.Indexed, models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+class TargetGroup(TranslatableMixin, index.Indexed, models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100)
 
-    panels = [FieldPanel("name"), FieldPanel("name_en"), FieldPanel("slug")]
+    panels = [FieldPanel("name"), FieldPanel("slug")]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    translatable_fields = [TranslatableField("name"), SynchronizedField("slug", overridable=False)]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
+        unique_together = [("translation_key", "locale"), ("name", "locale"), ("slug", "locale")]
         verbose_name = _("target group")
         verbose_name_plural = _("target groups")
         ordering = ["name"]
@@ -40,10 +49,10 @@ class TargetGroup(index.Indexed, models.Model):
         return self.name
 
 
-class Provider(index.Indexed, models.Model):
+class Provider(TranslatableMixin, index.Indexed, models.Model):
     """The organisation that delivers a training."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200)
     logo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+", verbose_name=_("logo"))
     website = models.URLField(_("website"), blank=True)
@@ -52,8 +61,11 @@ class Provider(index.Indexed, models.Model):
 
     panels = [FieldPanel("name"), FieldPanel("logo"), FieldPanel("website"), FieldPanel("email"), FieldPanel("phone")]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    translatable_fields = [TranslatableField("name"), SynchronizedField("logo"), SynchronizedField("website"),
+                           SynchronizedField("email"), SynchronizedField("phone")]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
+        unique_together = [("translation_key", "locale"), ("name", "locale")]
         verbose_name = _("provider")
         verbose_name_plural = _("providers")
         ordering = ["name"]
@@ -62,7 +74,7 @@ class Provider(index.Indexed, models.Model):
         return self.name
 
 
-class Venue(index.Indexed, models.Model):
+class Venue(TranslatableMixin, index.Indexed, models.Model):
     """Where sessions take place."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -76,8 +88,11 @@ class Venue(index.Indexed, models.Model):
     panels = [FieldPanel("name"), FieldPanel("address"), FieldPanel("county"),
               FieldPanel("accessibility_notes"), FieldPanel("map_url")]
     search_fields = [index.SearchField("name"), index.SearchField("address"), index.AutocompleteField("name")]
+    translatable_fields = [TranslatableField("name"), TranslatableField("address"),
+                           SynchronizedField("county", overridable=False), TranslatableField("accessibility_notes"),
+                           SynchronizedField("map_url")]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("venue")
         verbose_name_plural = _("venues")
         ordering = ["name"]

@@ -10,15 +10,15 @@ from .snippets import Provider, TargetGroup, Topic, Venue
 class TopicViewSet(SnippetViewSet):
     model = Topic
     icon = "tag"
-    list_display = ["name", "name_en", "slug"]
-    search_fields = ["name", "name_en"]
+    list_display = ["name", "slug", "locale"]
+    search_fields = ["name"]
 
 
 class TargetGroupViewSet(SnippetViewSet):
     model = TargetGroup
     icon = "group"
-    list_display = ["name", "name_en", "slug"]
-    search_fields = ["name", "name_en"]
+    list_display = ["name", "slug", "locale"]
+    search_fields = ["name"]
 
 
 class ProviderViewSet(SnippetViewSet):

@@ -12,6 +12,7 @@ from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 
 from courses.schedule import CohortFacts, CoursePageCohorts
+from courses.translation import source_page
 
 from .models import Cohort, Session
 from .places import RegistrationState, registration_state
@@ -35,6 +36,7 @@ class EnrollmentCourseSchedule:
     """Implements courses.schedule.CourseSchedule."""
 
     def cohort_facts(self, *, course_ids, now):
+        # course_ids: source (Estonian) course pages, which cohorts point at (courses.translation.source_ids).
         ids = list(course_ids)
         result: dict[int, list[CohortFacts]] = {}
         if not ids:
@@ -65,6 +67,7 @@ class EnrollmentCourseSchedule:
         return cohorts.values("course_id")
 
     def course_page_cohorts(self, *, page, request, now):
+        page = source_page(page)  # a translated course page shows its source's cohorts
         cohorts = course_cohorts(course=page, user=getattr(request, "user", None), now=now)
         facts = [CohortFacts(
             id=c.pk, course_id=c.course_id, code=c.code, title=c.title, starts_at=c.first_start, ends_at=c.last_end,

@@ -24,8 +24,10 @@ from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import County, Municipality, Profession, Profile, User
@@ -345,7 +347,8 @@ def load(stdout=None) -> dict[str, Cohort]:
     Each course teaches on its own weekday (Monday to Friday in turn); people and trainers are only placed
     where they are free on every day of the cohort.
     """
-    courses = [c for c in CoursePage.objects.live().order_by("path") if c.slug in PLAN]
+    courses = [c for c in CoursePage.objects.live().filter(locale__language_code=settings.LANGUAGE_CODE)
+               .order_by("path") if c.slug in PLAN]
     people = {u.email: u for u in User.objects.filter(email__in=[*NAMED, TIIT, LIIS, *OTHERS,
                                                                  "koordinaator@oskus.ee"])}
     coordinator = people.get("koordinaator@oskus.ee")
@@ -363,7 +366,7 @@ def load(stdout=None) -> dict[str, Cohort]:
         venue = all_venues.get(venue_name) if venue_name else None
         place = VENUE_TOWNS.get(venue_name, ONLINE) if venue_name else ONLINE
         days = max(int(course.academic_hours) // HOURS_PER_DAY, 1)
-        base = course.slug[:24].strip("-")
+        base = slugify(course.slug)[:24].strip("-")  # ASCII: cohort codes appear in URLs (cohort_ics)
         picker = _Picker(pool, course, offset=(number * 3) % len(pool))
         # Eligibility by the course's own rules (county, profession), asked before a cohort exists.
         probe = Cohort(course=course, eligible_professions=[])

@@ -31,6 +31,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from courses.translation import page_in_language
 from outbox.models import Message
 from outbox.services import message_enqueue
 
@@ -82,7 +83,7 @@ def build_message(kind: str, enrollment: Enrollment) -> EmailMultiAlternatives:
     language = recipient_language(enrollment)
     with translation.override(language):
         cohort = enrollment.cohort
-        course = cohort.course
+        course = page_in_language(cohort.course, language)  # its translation in the recipient's language, if live
         sessions = [s for s in cohort.sessions.all() if s.status != SessionStatus.CANCELLED]
         context = {
             "kind": kind,

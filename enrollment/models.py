@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from courses.translation import source_page
+
 from .history import AppendOnlyHistory
 from .places import RegistrationState, registration_state
 from .statuses import (
@@ -139,6 +141,8 @@ class Cohort(ClusterableModel):
     def clean(self):
         if self.registration_opens and self.registration_closes and self.registration_closes <= self.registration_opens:
             raise ValidationError({"registration_closes": _("Registration must close after it opens.")})
+        if self.course_id:
+            self.course = source_page(self.course)  # a cohort is always of the Estonian (source) course page
 
 
 class Session(models.Model):

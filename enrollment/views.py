@@ -12,6 +12,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from courses.translation import page_in_language
+
 from . import selectors, services
 from .eligibility import eligibility_problem
 from .exceptions import AlreadyEnrolled, EnrollmentError, InvalidLink
@@ -55,7 +57,7 @@ def enroll(request, cohort_id: int):
             status = 400
     cohort = selectors.cohort_for_enrollment(pk=cohort_id)  # with sessions and counts, for the page
     context = {
-        "cohort": cohort, "course": course, "form": form,
+        "cohort": cohort, "course": page_in_language(course), "form": form,  # the course in the visitor's language
         "sessions": cohort.session_list,
         "problem": eligibility_problem(user=request.user, cohort=cohort),
         "my_enrollment": selectors.user_active_enrollment(user=request.user, cohort=cohort),

@@ -1,6 +1,8 @@
 """Demo feedback: a default questionnaire after the training for every course, and the Good Behavior Game's
 follow-ups at 3 and 6 months. Built through the services; a second run changes nothing."""
 
+from django.conf import settings
+
 from courses.pages import CoursePage
 
 from . import services
@@ -46,7 +48,7 @@ def load(stdout=None) -> dict:
     after = _questionnaire(AFTER_TITLE, "Feedback on the training", AFTER_QUESTIONS)
     follow_up = _questionnaire(FOLLOW_UP_TITLE, "Good Behavior Game: how is it going?", FOLLOW_UP_QUESTIONS)
     configured = set(CourseFeedbackSettings.objects.values_list("course_id", flat=True))
-    for course in CoursePage.objects.order_by("path"):
+    for course in CoursePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).order_by("path"):
         if course.pk in configured:
             continue  # a coordinator's (or an earlier run's) settings stay as they are
         follow_ups = [(follow_up, 3), (follow_up, 6)] if course.slug == GBG_SLUG else []

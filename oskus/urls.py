@@ -1,4 +1,5 @@
-"""URL map: language-independent endpoints first, then the translated site (Estonian at /, English at /en/)."""
+"""URL map: language-independent endpoints first, then the translated site (Estonian at /, English at /en/,
+Russian at /ru/)."""
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
@@ -9,6 +10,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import tara, tara_urls
+from courses.sitemap import TranslatedSitemap
 from outbox.views import health
 
 from .api import api_router
@@ -21,7 +23,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", language_switch, name="set_language"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}, name="sitemap"),
     path("api/v2/", api_router.urls),
     path("healthz", healthz, name="healthz"),
     path("health/", health, name="health"),

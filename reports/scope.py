@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +30,8 @@ CLOSED_STATUSES = (EnrollmentStatus.COMPLETED, EnrollmentStatus.NOT_COMPLETED)
 
 
 def funding_choices() -> list[tuple[str, str]]:
-    values = (CoursePage.objects.exclude(funding="").order_by("funding").values_list("funding", flat=True).distinct())
+    values = (CoursePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).exclude(funding="")
+              .order_by("funding").values_list("funding", flat=True).distinct())
     return [("", _("Any funding"))] + [(value, value) for value in values]
 
 
@@ -39,9 +41,11 @@ class ReportFilterForm(forms.Form):
     date_to = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
                               help_text=_("Cohorts whose first session starts on or before this day."))
     course = forms.ModelChoiceField(label=_("Course"), required=False, empty_label=_("Any course"),
-                                    queryset=CoursePage.objects.order_by("title"))
+                                    queryset=CoursePage.objects.filter(
+                                        locale__language_code=settings.LANGUAGE_CODE).order_by("title"))
     programme = forms.ModelChoiceField(label=_("Programme"), required=False, empty_label=_("Any programme"),
-                                       queryset=ProgrammePage.objects.order_by("title"))
+                                       queryset=ProgrammePage.objects.filter(
+                                           locale__language_code=settings.LANGUAGE_CODE).order_by("title"))
     county = forms.ModelChoiceField(label=_("County"), required=False, empty_label=_("Any county"),
                                     queryset=County.objects.order_by("name"))
     funding = forms.ChoiceField(label=_("Funding source"), required=False)

@@ -17,6 +17,13 @@ def ensure_base_data() -> None:
     for app_config in apps.get_app_configs():
         create_contenttypes(app_config, verbosity=0)
         create_permissions(app_config, verbosity=0)
+    # wagtail-localize makes its "submit translations" permission in a data migration (0006), on a content type
+    # of its own
+    from django.contrib.auth.models import Permission
+
+    localize_type, _ = ContentType.objects.get_or_create(app_label="wagtail_localize", model="translation")
+    Permission.objects.get_or_create(content_type=localize_type, codename="submit_translation",
+                                     defaults={"name": "Can submit translations"})
     ensure_roles()
     if not Municipality.objects.exists():
         for county_name, (code, municipalities) in COUNTIES.items():
@@ -24,5 +31,7 @@ def ensure_base_data() -> None:
             for name in municipalities:
                 Municipality.objects.update_or_create(name=name, defaults={"county": county})
     locale, _ = Locale.objects.get_or_create(language_code="et")
+    for code in ("en", "ru"):  # courses migration 0005
+        Locale.objects.get_or_create(language_code=code)
     if Page.get_first_root_node() is None:
         Page.add_root(instance=Page(title="Root", slug="root", locale=locale))

@@ -70,7 +70,6 @@ class TopicFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("slug",)
 
     name = factory.Sequence(lambda n: f"Teema {n}")
-    name_en = factory.Sequence(lambda n: f"Topic {n}")
     slug = factory.Sequence(lambda n: f"topic-{n}")
 
 
@@ -80,7 +79,6 @@ class TargetGroupFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("slug",)
 
     name = factory.Sequence(lambda n: f"Sihtrühm {n}")
-    name_en = factory.Sequence(lambda n: f"Target group {n}")
     slug = factory.Sequence(lambda n: f"group-{n}")
 
 
@@ -145,7 +143,6 @@ class CoursePageFactory(PageFactory):
     title = factory.Sequence(lambda n: f"Kursus {n}")
     slug = factory.Sequence(lambda n: f"kursus-{n}")
     summary = "Lühikokkuvõte kursusest."
-    summary_en = "A short summary of the course."
     academic_hours = Decimal("16")
 
 

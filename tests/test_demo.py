@@ -20,6 +20,7 @@ from accounts.models import User
 from certificates import demo as certificates_demo
 from certificates.models import Certificate, QualificationEvent, TrainerQualification
 from courses.pages import CoursePage, ProgrammePage, ProgrammePart
+from courses.snippets import Provider, TargetGroup, Topic
 from enrollment.attendance.models import ATTENDED_STATUSES, Attendance, AttendanceEvent, CompletionResult
 from enrollment.attendance.selectors import progress_for_enrollments
 from enrollment.eligibility import eligible_county_ids
@@ -146,7 +147,7 @@ def test_every_trainer_passes_the_qualification_rule(demo):
         except TrainersRefused as error:  # pragma: no cover - the failure message
             pytest.fail(f"{cohort.code}: {error}")
     # Three generations of trainers of the safety-network course.
-    base = CoursePage.objects.get(slug=certificates_demo.BASE)
+    base = CoursePage.objects.get(slug=certificates_demo.BASE, locale__language_code="et")
     generations = {}
     for qualification in TrainerQualification.objects.filter(course=base).prefetch_related("source_trainers"):
         teachers = list(qualification.source_trainers.all())
@@ -195,7 +196,7 @@ def test_every_enrollment_history_ends_in_its_status(demo):
 
 
 def test_the_south_east_programme_has_four_trainings_of_128_hours(demo):
-    programme = ProgrammePage.objects.get(slug="kagu-eesti-spetsialistide-arenguprogramm")
+    programme = ProgrammePage.objects.get(slug="kagu-eesti-spetsialistide-arenguprogramm", locale__language_code="et")
     courses = [part for part in programme.ordered_parts() if part.course_id]
     assert len(courses) == 4
     assert sum(part.hours for part in courses) == 128
@@ -230,7 +231,49 @@ def test_every_course_asks_the_default_questionnaire_after_the_training(demo):
 
     assert Questionnaire.objects.count() == 2  # the second run made no copies
     settings_by_course = {s.course_id: s for s in CourseFeedbackSettings.objects.prefetch_related("follow_ups")}
-    assert set(settings_by_course) == set(CoursePage.objects.values_list("pk", flat=True))
+    estonian = CoursePage.objects.filter(locale__language_code="et")
+    assert set(settings_by_course) == set(estonian.values_list("pk", flat=True))
     assert all(s.questionnaire_id and s.anonymous for s in settings_by_course.values())
-    gbg = CoursePage.objects.get(slug=GBG_SLUG)
+    gbg = estonian.get(slug=GBG_SLUG)
     assert sorted(f.months for f in settings_by_course[gbg.pk].follow_ups.all()) == [3, 6]
+
+
+TRANSLATED_FIELDS = {CoursePage: ("title", "summary", "goals", "outcomes", "prerequisites", "certificate_text",
+                                  "funding", "body"),
+                     ProgrammePage: ("title", "summary", "intro", "funding")}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_seed_pages_are_wholly_translated_into_english_and_russian(demo, client, language):
+    """Every seed page has a live translation in which no text is left in Estonian, its parts and topics too,
+    and /en/ and /ru/ show it without the "not yet translated" note."""
+    from wagtail.models import Locale
+
+    from courses import demo as courses_demo
+
+    locale = Locale.objects.get(language_code=language)
+    sources = list(CoursePage.objects.filter(locale__language_code="et")) + list(
+        ProgrammePage.objects.filter(locale__language_code="et"))
+    assert len(sources) == len(courses_demo.COURSES) + 1
+    for source in sources:
+        translation = source.get_translation(locale).specific
+        assert translation.live and translation.alias_of_id is None, source.slug
+        for name in TRANSLATED_FIELDS[type(source)]:
+            original, translated = getattr(source, name), getattr(translation, name)
+            if str(original):
+                assert str(translated) and str(translated) != str(original), (source.slug, name)
+        if isinstance(source, ProgrammePage):
+            titles = [p.title for p in source.parts.order_by("sort_order") if p.title]
+            translated_titles = [p.title for p in translation.parts.order_by("sort_order") if p.title]
+            assert len(translated_titles) == len(titles) and not set(titles) & set(translated_titles)
+            assert [p.course_id for p in translation.parts.order_by("sort_order")] == [
+                p.course_id for p in source.parts.order_by("sort_order")]  # the Estonian courses, with the cohorts
+        html = client.get(f"/{language}{source.url}").content.decode()
+        assert translation.title in html and "translation-note" not in html, source.slug
+        assert source.title not in html, source.slug
+    for model in (Topic, TargetGroup, Provider):
+        for row in model.objects.filter(locale__language_code="et"):
+            assert row.get_translation(locale).name != row.name, row.name
+    for path in ("/", "/koolitused/"):
+        html = client.get(f"/{language}{path}").content.decode()
+        assert "translation-note" not in html and "Koolitused" not in html.split("<main")[1], path

@@ -14,6 +14,10 @@ pytestmark = pytest.mark.django_db
     ("en", "/koolitused/?county=3", "/en/koolitused/?county=3"),
     ("en", "/en/verify/", "/en/verify/"),
     ("et", "/", "/"),
+    ("ru", "/koolitused/?topic=x", "/ru/koolitused/?topic=x"),
+    ("ru", "/en/my-trainings/", "/ru/my-trainings/"),
+    ("et", "/ru/koolitused/", "/koolitused/"),
+    ("en", "/ru/", "/en/"),
 ])
 def test_switching_language_keeps_the_page(client, language, next_url, expected):
     response = client.post("/i18n/setlang/", {"language": language, "next": next_url})
@@ -32,3 +36,10 @@ def test_switching_refuses_foreign_redirects_and_unknown_languages(client):
 
 def test_switching_language_needs_a_post(client):
     assert client.get("/i18n/setlang/?language=en").status_code == 405
+
+
+def test_the_switcher_offers_russian(client, site_tree):
+    html = client.get("/ru/").content.decode()
+    assert '<html lang="ru">' in html
+    assert '<option value="ru" lang="ru" selected>Русский</option>' in html
+    assert '<option value="et" lang="et">Eesti</option>' in html

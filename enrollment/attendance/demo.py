@@ -59,8 +59,8 @@ def load(stdout=None) -> dict:
     """Create the two demo cohorts (once) and return them by code."""
     coordinator = User.objects.filter(email="koordinaator@oskus.ee").first()
     trainer = User.objects.filter(email="koolitaja@oskus.ee").first()
-    finished_course = CoursePage.objects.filter(slug="eakate-vaimne-tervis").first()
-    running_course = CoursePage.objects.filter(slug="nutikad-abivahendid-ja-it").first()
+    finished_course = CoursePage.objects.filter(slug="eakate-vaimne-tervis", locale__language_code="et").first()
+    running_course = CoursePage.objects.filter(slug="nutikad-abivahendid-ja-it", locale__language_code="et").first()
     if not (coordinator and trainer and finished_course and running_course):
         if stdout:
             stdout.write("Attendance demo skipped: load accounts.demo and courses.demo first.")

@@ -338,7 +338,8 @@ def hours_ledger(*, user) -> dict:
     if best_by_course:
         programme_ids = set(ProgrammePart.objects.filter(course_id__in=best_by_course.keys())
                             .values_list("page_id", flat=True))
-        pages = ProgrammePage.objects.live().filter(pk__in=programme_ids).order_by("title")
+        pages = ProgrammePage.objects.live().filter(pk__in=programme_ids,
+                                                    locale__language_code=settings.LANGUAGE_CODE).order_by("title")
         parts_by_page = defaultdict(list)
         for part in (ProgrammePart.objects.filter(page_id__in=programme_ids)
                      .select_related("course").order_by("page_id", "sort_order")):

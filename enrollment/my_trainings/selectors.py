@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from courses.translation import shown_title
+
 from ..attendance.selectors import progress_for_enrollments, with_has_marks
 from ..models import Enrollment, EnrollmentStatus, Session, SessionStatus
 from ..places import cancellation_deadline
@@ -87,14 +89,16 @@ def my_trainings(*, user, now=None) -> MyTrainings:
         with_has_marks(Enrollment.objects.filter(user=user))
         .select_related("cohort", "cohort__course")  # the course's hours and rule, for the progress bars
         .only(*MY_TRAININGS_FIELDS)
+        .annotate(**shown_title("cohort__course"))
         .order_by("-created_at", "-id")
     )
     sessions = sessions_by_cohort({e.cohort_id for e in enrollments})
     positions = waitlist_positions(enrollments)
     result = MyTrainings()
+    # Course titles in the active language: read with the enrollments (no query of their own).
     for enrollment in enrollments:
         enrollment.cohort.session_list = sessions[enrollment.cohort_id]
-        enrollment.course_title = enrollment.cohort.course.title
+        enrollment.course_title = getattr(enrollment, "course_title_shown", None) or enrollment.cohort.course.title
         enrollment.waitlist_position = positions.get(enrollment.pk)
         _decorate(enrollment, now)
         status = enrollment.status

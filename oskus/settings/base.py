@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.settings",
+    # Whole-page translations (courses/translation.py): wagtail-localize and its locale admin.
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "accounts.wagtail_users.OskusUsersAppConfig",
@@ -209,7 +212,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Oskus] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = os.environ.get("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
 
 LANGUAGE_CODE = "et"
-LANGUAGES = [("et", _("Estonian")), ("en", _("English"))]
+LANGUAGES = [("et", _("Estonian")), ("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Tallinn"
 USE_I18N = True
@@ -314,11 +317,15 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 SITE_URL = WAGTAILADMIN_BASE_URL
-WAGTAIL_I18N_ENABLED = False
+# Content is written in Estonian (the default locale) and translated page by page with wagtail-localize into the
+# other LANGUAGES; a page without a live translation is shown in Estonian with a note (courses/translation.py).
+WAGTAIL_I18N_ENABLED = True
+# A new translation starts as a draft: a coordinator publishes it once it is translated (never half Estonian).
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
-WAGTAILADMIN_PERMITTED_LANGUAGES = [("et", "Eesti"), ("en", "English")]
-WAGTAIL_CONTENT_LANGUAGES = [("et", "Eesti")]
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("et", "Eesti"), ("en", "English"), ("ru", "Русский")]
+WAGTAIL_CONTENT_LANGUAGES = [("et", "Eesti"), ("en", "English"), ("ru", "Русский")]
 WAGTAILAPI_BASE_URL = SITE_URL
 
 LOGGING = {

@@ -23,8 +23,8 @@ def test_coordinator_publishes_a_course_and_a_visitor_finds_it(browser_page, ass
     home = factories.home_page()
     catalogue = factories.catalogue_page()
     ensure_coordinator_page_permissions()
-    family = factories.TopicFactory(name="Perede toetamine", name_en="Family support", slug="family-support")
-    factories.TopicFactory(name="Juhtimine", name_en="Management", slug="management")
+    family = factories.TopicFactory(name="Perede toetamine", slug="family-support")
+    factories.TopicFactory(name="Juhtimine", slug="management")
     factories.TargetGroupFactory(name="Perekeskuste töötajad", slug="family-centre-staff")
     factories.ProviderFactory(name="Sotsiaalkindlustusamet")
     factories.CoursePageFactory(title="Meeskonna juhtimine", summary="Juhtidele.", parent=catalogue)
@@ -42,7 +42,6 @@ def test_coordinator_publishes_a_course_and_a_visitor_finds_it(browser_page, ass
     page.fill("#id_title", "Perepesa: perekeskuse töötajate koolitus")
     page.locator("#id_title").press("Tab")
     page.fill("#id_summary", "Perekeskuse töötajatele: peredega töö ja süstemaatiline tagasiside.")
-    page.fill("#id_summary_en", "For family-centre staff: working with families, with systematic feedback.")
     for field, text in (("goals", "Toetada peresid."), ("outcomes", "Osaleja oskab peresid toetada."),
                         ("prerequisites", "Töötad perekeskuses.")):
         editor = page.locator(f"[data-contentpath='{field}'] .DraftEditor-root, #panel-child-content-{field}-content"

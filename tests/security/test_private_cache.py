@@ -35,8 +35,8 @@ MUST_COVER = {
 # Parameters that differ by URL: a status list's number is an integer (public, but walked all the same).
 OVERRIDES = {"credential_status_list": {"number": 1}}
 # Served by Wagtail, DRF or Django itself (the admin sets its own no-store; pages and the API are public).
-SKIP_MODULE_PREFIXES = ("wagtail.", "rest_framework", "django.contrib.sitemaps", "django.views.static",
-                        "django.contrib.staticfiles",
+SKIP_MODULE_PREFIXES = ("wagtail.", "wagtail_localize.", "rest_framework", "django.contrib.sitemaps",
+                        "django.views.static", "django.contrib.staticfiles",
                         # allauth's generic OpenID Connect URLs: closed (404) before they are reached, TARA has
                         # its own (accounts/tara_urls.py)
                         "allauth.socialaccount.providers.openid_connect")

@@ -193,7 +193,8 @@ def test_personal_feed_runs_a_constant_number_of_queries(client, site_tree, spec
 
     assert (few_events, many_events) == (5, 200)
     assert many == few
-    assert many <= 6
+    # 7: with Wagtail's localisation on, the site's root paths (course URLs) also read the root page's translations
+    assert many <= 7
 
 
 def test_conditional_get_answers_304_until_the_feed_changes(client, site_tree, specialist):
