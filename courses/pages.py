@@ -6,7 +6,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,8 @@ from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from accounts.numbers import format_number
 
 from .blocks import BaseStreamBlock
 from .caching import mark_cacheable
@@ -230,7 +231,7 @@ class CoursePage(CachedPageMixin, BilingualSummaryMixin, Page):
     @property
     def certificate_text_public(self) -> str:
         """The certificate text as the course page shows it: the figures of someone who attends in full."""
-        hours = floatformat(self.academic_hours, "-2")
+        hours = format_number(self.academic_hours)
         return self.certificate_sentence(course=self.title, hours=hours, attended_hours=hours, dates="")
 
     @property

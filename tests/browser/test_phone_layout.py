@@ -62,7 +62,8 @@ def test_desktop_catalogue_shows_the_filters_open(browser_page):
     page.goto(catalogue.url)
     page.wait_for_load_state("networkidle")
     assert page.locator("#id_q").is_visible()
-    form, results = page.locator("form.catalogue-filters").bounding_box(), page.locator(".catalogue-results").bounding_box()
+    form = page.locator("form.catalogue-filters").bounding_box()
+    results = page.locator(".catalogue-results").bounding_box()
     assert form["x"] + form["width"] <= results["x"]  # beside the results
 
 
