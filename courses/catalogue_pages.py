@@ -10,8 +10,8 @@ from wagtail.models import Page
 from .blocks import BaseStreamBlock
 from .caching import register_query_params
 from .catalogue import FILTER_PARAMS, CatalogueFilterForm
-from .pages import CachedPageMixin, CoursePage, ProgrammePage, absolute_url
-from .selectors import catalogue_page
+from .pages import CachedPageMixin, absolute_url
+from .selectors import catalogue_page, featured_items
 from .seo import meta_description
 
 
@@ -29,9 +29,7 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["featured"] = (
-            Page.objects.live().public().type(CoursePage, ProgrammePage).specific().order_by("path")[:12]
-        )
+        context["featured"] = featured_items()
         return context
 
 

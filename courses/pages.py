@@ -310,6 +310,9 @@ class ProgrammePage(CachedPageMixin, BilingualSummaryMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         parts = self.ordered_parts()
+        runs = schedule().cohort_facts(course_ids={p.course_id for p in parts if p.course_id}, now=timezone.now())
+        for part in parts:
+            part.runs = runs.get(part.course_id, []) if part.course_id else None  # coming runs, in start order
         total = sum((part.hours for part in parts), Decimal("0"))
         url = absolute_url(self, request)
         context.update({

@@ -118,9 +118,21 @@ def catalogue_page(*, index: Page, filters: CatalogueFilters, page_number=1,
                 .order_by("title", "pk").only("pk", "title", "content_type_id"))
     paginator = Paginator(matching, per_page)
     page_obj = paginator.get_page(page_number)
-    ids = [p.pk for p in page_obj.object_list]
+    return page_obj, catalogue_items([p.pk for p in page_obj.object_list], now=now)
+
+
+def featured_items(*, limit: int = 12, now=None) -> list[CatalogueItem]:
+    """The home page's cards: the first live public courses and programmes, with next dates and hours
+    (the same fixed number of queries as a page of the catalogue)."""
+    ids = list(Page.objects.live().public().type(CoursePage, ProgrammePage).order_by("path")
+               .values_list("pk", flat=True)[:limit])
+    return catalogue_items(ids, now=now or timezone.now())
+
+
+def catalogue_items(ids: list[int], *, now) -> list[CatalogueItem]:
+    """Course and programme pages (by id, in that order) with their coming runs: a constant number of queries."""
     if not ids:
-        return page_obj, []
+        return []
     courses = {c.pk: c for c in CoursePage.objects.filter(pk__in=ids).select_related("provider")
                .prefetch_related("topics", "target_groups", "eligible_counties")}
     # The same queries run whether or not this page of results holds programmes (a constant count).
@@ -142,4 +154,4 @@ def catalogue_page(*, index: Page, filters: CatalogueFilters, page_number=1,
             cohorts = [c for part in parts if part.course_id for c in facts.get(part.course_id, [])]
             items.append(CatalogueItem(page=programmes[pk], kind="programme", runs=cohorts, parts=parts,
                                        total_hours=sum((p.hours for p in parts), Decimal("0"))))
-    return page_obj, items
+    return items
