@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import OuterRef, Subquery
-from django.urls import reverse
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from courses.schedule import CohortFacts, CoursePageCohorts
 

@@ -156,8 +156,8 @@ def untranslated_messages(chunks: list[str]) -> list[tuple[str, tuple]]:
 
 
 def english_left(chunks: list[str]) -> list[str]:
-    return [f"{chunk!r} <- " + (f"{context}\u0004" if context else "") + repr(msgid) + (f" / {plural!r}" if plural else "")
-            for chunk, (context, msgid, plural) in untranslated_messages(chunks)]
+    return [f"{chunk!r} <- " + (f"{context}\u0004" if context else "") + repr(msgid)
+            + (f" / {plural!r}" if plural else "") for chunk, (context, msgid, plural) in untranslated_messages(chunks)]
 
 
 def informal(chunks: list[str]) -> list[str]:
