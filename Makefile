@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 APT_RUN := libpq-dev libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext npm
-APT_TEST := $(APT_RUN) chromium poppler-utils libzbar0 wrk postgresql-client
+APT_TEST := $(APT_RUN) chromium poppler-utils libzbar0 wrk postgresql-client default-jre-headless
 
 .PHONY: run test system-deps-run system-deps-test venv messages compilemessages lint bench demo worker clean
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import segno
 from django.conf import settings
-from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import HTML
+
+from accounts.numbers import format_number
 
 DEFAULT_FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 
@@ -46,8 +47,8 @@ def certificate_text(certificate) -> str:
     if not certificate.course_id or not certificate.course.certificate_text:
         return ""
     return certificate.course.certificate_sentence(
-        course=certificate.title, hours=floatformat(certificate.course.academic_hours, "-2"),
-        attended_hours=floatformat(certificate.academic_hours, "-2"), dates=_dates(certificate))
+        course=certificate.title, hours=format_number(certificate.course.academic_hours),
+        attended_hours=format_number(certificate.academic_hours), dates=_dates(certificate))
 
 
 def render_certificate_html(certificate, *, language: str) -> str:

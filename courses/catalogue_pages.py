@@ -10,8 +10,8 @@ from wagtail.models import Page
 from .blocks import BaseStreamBlock
 from .caching import register_query_params
 from .catalogue import FILTER_PARAMS, CatalogueFilterForm
-from .pages import CachedPageMixin, CoursePage, ProgrammePage, TranslatedPageMixin, absolute_url
-from .selectors import catalogue_page, featured_pages
+from .pages import CachedPageMixin, TranslatedPageMixin, absolute_url
+from .selectors import catalogue_page, featured_items
 from .seo import meta_description
 from .translation import FallbackRouteMixin
 
@@ -30,7 +30,7 @@ class HomePage(FallbackRouteMixin, TranslatedPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["featured"] = featured_pages(types=(CoursePage, ProgrammePage), limit=12)
+        context["featured"] = featured_items()
         context.update(self.translation_context(request))
         return context
 

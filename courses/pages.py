@@ -6,7 +6,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -18,6 +17,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
+
+from accounts.numbers import format_number
 
 from .blocks import BaseStreamBlock
 from .caching import mark_cacheable
@@ -252,7 +253,7 @@ class CoursePage(TranslatedPageMixin, CachedPageMixin, SummaryMixin, Page):
     @property
     def certificate_text_public(self) -> str:
         """The certificate text as the course page shows it: the figures of someone who attends in full."""
-        hours = floatformat(self.academic_hours, "-2")
+        hours = format_number(self.academic_hours)
         return self.certificate_sentence(course=self.title, hours=hours, attended_hours=hours, dates="")
 
     @property
@@ -337,6 +338,9 @@ class ProgrammePage(TranslatedPageMixin, CachedPageMixin, SummaryMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         parts = self.ordered_parts()
+        runs = schedule().cohort_facts(course_ids={p.course_id for p in parts if p.course_id}, now=timezone.now())
+        for part in parts:
+            part.runs = runs.get(part.course_id, []) if part.course_id else None  # coming runs, in start order
         total = sum((part.hours for part in parts), Decimal("0"))
         url = absolute_url(self, request)
         source = source_page(self)

@@ -33,6 +33,7 @@ class CohortFacts:
     registration_open: bool
     venue_name: str = ""
     venue_address: str = ""
+    enroll_url: str = ""  # where to enroll (in the active language), set while registration is open
 
 
 @dataclass(frozen=True)

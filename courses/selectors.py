@@ -140,9 +140,22 @@ def catalogue_page(*, index: Page, filters: CatalogueFilters, page_number=1,
                 .order_by("title", "pk").only("pk", "title", "content_type_id"))
     paginator = Paginator(matching, per_page)
     page_obj = paginator.get_page(page_number)
-    ids = [p.pk for p in page_obj.object_list]
+    return page_obj, catalogue_items([p.pk for p in page_obj.object_list], now=now)
+
+
+def featured_items(*, limit: int = 12, now=None) -> list[CatalogueItem]:
+    """The home page's cards: the first live public source courses and programmes, shown in the active language,
+    with next dates and hours (the same fixed number of queries as a page of the catalogue)."""
+    ids = list(Page.objects.live().public().type(CoursePage, ProgrammePage)
+               .filter(locale__language_code=default_language()).order_by("path").values_list("pk", flat=True)[:limit])
+    return catalogue_items(ids, now=now or timezone.now())
+
+
+def catalogue_items(ids: list[int], *, now) -> list[CatalogueItem]:
+    """Source course and programme pages (by id, in that order) with their coming runs, shown in the active
+    language: a constant number of queries."""
     if not ids:
-        return page_obj, []
+        return []
     courses = {c.pk: c for c in CoursePage.objects.filter(pk__in=ids).select_related("provider")
                .prefetch_related("topics", "target_groups", "eligible_counties")}
     # The same queries run whether or not this page of results holds programmes (a constant count).
@@ -177,13 +190,4 @@ def catalogue_page(*, index: Page, filters: CatalogueFilters, page_number=1,
                                        translation_missing=missing and shown[pk] is programmes[pk],
                                        parts=parts, total_hours=sum((p.hours for p in parts), Decimal("0")),
                                        provider=providers.get(programmes[pk].provider_id)))
-    return page_obj, items
-
-
-def featured_pages(*, types, limit: int) -> list:
-    """The home page's cards: live public source pages of these types, each shown in the active language (its
-    live translation, else the Estonian page). A constant number of queries."""
-    sources = list(Page.objects.live().public().type(*types).filter(locale__language_code=default_language())
-                   .specific().order_by("path")[:limit])
-    shown = display_pages(sources)
-    return [shown[page.pk] for page in sources]
+    return items

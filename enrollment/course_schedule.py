@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from courses.schedule import CohortFacts, CoursePageCohorts
 from courses.translation import source_page
@@ -49,8 +50,8 @@ class EnrollmentCourseSchedule:
             result.setdefault(row["course_id"], []).append(CohortFacts(
                 id=row["id"], course_id=row["course_id"], code=row["code"], title=row["title"],
                 starts_at=row["first_start"], ends_at=row["last_end"], free_places=row["free_places"],
-                registration_open=_is_open(row, now), venue_name=row["venue_name"] or "",
-                venue_address=row["venue_address"] or ""))
+                registration_open=(is_open := _is_open(row, now)), venue_name=row["venue_name"] or "",
+                venue_address=row["venue_address"] or "", enroll_url=_enroll_url(row["id"], is_open)))
         far = dt.datetime.max.replace(tzinfo=dt.UTC)
         for facts in result.values():
             facts.sort(key=lambda c: (c.starts_at or far, c.code))
@@ -72,10 +73,15 @@ class EnrollmentCourseSchedule:
         facts = [CohortFacts(
             id=c.pk, course_id=c.course_id, code=c.code, title=c.title, starts_at=c.first_start, ends_at=c.last_end,
             free_places=c.free_places, registration_open=c.registration_is_open,
-            venue_name=_venue(c, "name"), venue_address=_venue(c, "address")) for c in cohorts]
+            venue_name=_venue(c, "name"), venue_address=_venue(c, "address"),
+            enroll_url=_enroll_url(c.pk, c.registration_is_open)) for c in cohorts]
         html = render_to_string("enrollment/includes/course_cohorts.html", {"cohorts": cohorts, "page": page},
                                 request=request)
         return CoursePageCohorts(facts=facts, html=html)
+
+
+def _enroll_url(cohort_id: int, registration_open: bool) -> str:
+    return reverse("enroll", args=[cohort_id]) if registration_open else ""
 
 
 def _venue(cohort: Cohort, field: str) -> str:

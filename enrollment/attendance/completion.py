@@ -24,6 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from accounts.numbers import format_number
+
 from ..models import ACADEMIC_HOUR_MINUTES, SessionStatus
 from .models import ATTENDED_STATUSES, PARTIAL_STATUSES
 
@@ -41,9 +43,8 @@ def mark_hours(*, status: str, minutes_missed: int, session_hours: Decimal) -> D
 
 
 def fmt_hours(value: Decimal) -> str:
-    """'96', '7.5' or '7.33': hours without trailing zeros, for the ledger."""
-    text = f"{Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """'96', '7,5' or '7,33' (Estonian; '7.5' in English): hours without trailing zeros, for the ledger."""
+    return format_number(value, 2)
 
 
 @dataclass

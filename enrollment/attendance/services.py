@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from accounts.numbers import format_percent
 from accounts.roles import is_coordinator
 from outbox.services import enqueue_in_transaction
 
@@ -388,8 +389,8 @@ CLOSED_OUTCOMES = (EnrollmentStatus.COMPLETED, EnrollmentStatus.NOT_COMPLETED)
 def _outcome_reason(progress) -> str:
     """The history row's reason: the figures the rule decided on."""
     why = _("Attended %(hours)s of %(total)s academic hours (%(percent)s %%, %(required)s %% needed)") % {
-        "hours": progress.attended_display, "total": progress.total_display, "percent": progress.percent,
-        "required": progress.required_percent}
+        "hours": progress.attended_display, "total": progress.total_display,
+        "percent": format_percent(progress.percent), "required": progress.required_percent}
     if progress.mandatory_missed:
         why += "; " + _("mandatory sessions missed: %(count)s") % {"count": len(progress.mandatory_missed)}
     return why

@@ -185,7 +185,7 @@ def test_cohort_close_sets_outcomes_history_results_and_sends_signals_once(site_
     assert (passed.status, failed.status, cancelled.status) == ("completed", "not_completed", "cancelled")
     event = EnrollmentEvent.objects.filter(enrollment=failed).latest("id")
     assert (event.from_status, event.to_status, event.actor) == ("confirmed", "not_completed", coordinator)
-    assert event.reason.startswith("Osaletud 8 akadeemilist tundi 16-st (50.0 %")  # written in Estonian
+    assert event.reason.startswith("Osaletud 8 akadeemilist tundi 16-st (50,0 %")  # written in Estonian
     result = CompletionResult.objects.get(enrollment=failed)
     assert (result.attended_hours, result.total_hours, result.completed) == (Decimal("8"), Decimal("16"), False)
 
