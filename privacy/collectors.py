@@ -272,6 +272,7 @@ STAFF_WORK_LINKS = (
     "wagtailcore.TaskState.finished_by", "wagtailcore.Comment.user", "wagtailcore.Comment.resolved_by",
     "wagtailcore.CommentReply.user", "wagtailcore.CommentReply.comment", "wagtailcore.UploadedFile.uploaded_by_user",
     "wagtailimages.Image.uploaded_by_user", "wagtaildocs.Document.uploaded_by_user",
+    "wagtail_localize.StringTranslation.last_translated_by", "wagtail_localize.SegmentOverride.last_translated_by",
 )
 
 
