@@ -4,10 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-APT_RUN := libpq-dev libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext npm
+APT_RUN := libpq-dev libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext
 APT_TEST := $(APT_RUN) chromium poppler-utils libzbar0 wrk postgresql-client default-jre-headless
 
-.PHONY: run test system-deps-run system-deps-test venv messages compilemessages lint bench demo worker clean
+.PHONY: run test system-deps-run system-deps-test system-deps-npm venv messages compilemessages lint bench demo worker clean
 
 define apt_install
 	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -23,8 +23,13 @@ endef
 
 system-deps-run:
 	$(call apt_install,$(APT_RUN))
+	@# npm (Chart.js, axe-core): any npm will do, e.g. the one nodejs ships; Debian's package only when none is there.
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory system-deps-npm
 
-system-deps-test:
+system-deps-npm:
+	$(call apt_install,npm)
+
+system-deps-test: system-deps-run
 	$(call apt_install,$(APT_TEST))
 
 $(VENV)/.installed: pyproject.toml
