@@ -7,6 +7,7 @@ from wagtail.permissions import register_permission_policy
 
 from accounts.roles import is_coordinator
 from outbox.models import Message
+from outbox.services import tasks_failed_count
 
 from .message_log import CoordinatorsOnly, MessageViewSet
 
@@ -19,17 +20,20 @@ def register_message_log():
 
 
 class FailedEmailsPanel(Component):
-    """On the coordinators' admin home: how many e-mails failed for good, with the way to send them again."""
+    """On the coordinators' admin home: how many e-mails failed for good, with the way to send them again, and
+    how many background jobs (certificates, PDFs, completions) failed for good after their retries."""
 
     name = "failed_emails"
     order = 50
     template_name = "oskus/dashboard/failed_emails.html"
 
-    def __init__(self, count: int):
+    def __init__(self, count: int, tasks: int = 0):
         self.count = count
+        self.tasks = tasks
 
     def get_context_data(self, parent_context=None):
-        return {"count": self.count, "url": f"{reverse('outbox_messages:index')}?state={Message.State.FAILED}"}
+        return {"count": self.count, "tasks": self.tasks,
+                "url": f"{reverse('outbox_messages:index')}?state={Message.State.FAILED}"}
 
 
 @hooks.register("construct_homepage_panels")
@@ -37,5 +41,6 @@ def add_failed_emails_panel(request, panels):
     if not is_coordinator(request.user):
         return
     failed = Message.objects.filter(state=Message.State.FAILED).count()
-    if failed:
-        panels.append(FailedEmailsPanel(failed))
+    tasks = tasks_failed_count()
+    if failed or tasks:
+        panels.append(FailedEmailsPanel(failed, tasks))

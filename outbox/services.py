@@ -365,6 +365,56 @@ def tasks_recover_abandoned(*, now: dt.datetime | None = None) -> int:
     return count
 
 
+
+def is_transient_class(class_path: str) -> bool:
+    """A task's recorded error class (django-tasks-db keeps its dotted path) that a later run may not meet:
+    lost database or network connections and timeouts. SMTP errors count only when the server was unreachable."""
+    from django.db import InterfaceError, OperationalError
+
+    try:
+        cls = import_string(class_path)
+    except ImportError:
+        return False
+    if not (isinstance(cls, type) and issubclass(cls, BaseException)):
+        return False
+    if issubclass(cls, smtplib.SMTPException):
+        return issubclass(cls, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError)
+    return issubclass(cls, OSError | OperationalError | InterfaceError)
+
+
+def tasks_retry_transient(*, now: dt.datetime | None = None) -> int:
+    """Put back to READY every failed task (except e-mail delivery, which retries itself) whose error was
+    transient, once its backoff (`retry_delay` of its attempts) has passed, for `OUTBOX_TASK_RETRY_HOURS` (24)
+    after it was enqueued; after that it stays failed and is counted on the admin home. Tasks are idempotent,
+    so running one again is safe. Returns how many were put back; safe when two sweeps overlap."""
+    now = now or database_now()
+    window = dt.timedelta(hours=_setting("OUTBOX_TASK_RETRY_HOURS", 24))
+    count = 0
+    with transaction.atomic():
+        rows = (DBTaskResult.objects.select_for_update(skip_locked=True)
+                .filter(status=TaskResultStatus.FAILED, enqueued_at__gte=now - window)
+                .exclude(task_path=SEND_TASK_PATH).exclude(exception_class_path=WORKER_LOST))
+        for row in rows:
+            if not is_transient_class(row.exception_class_path):
+                continue
+            if row.finished_at and row.finished_at + retry_delay(len(row.worker_ids)) > now:
+                continue
+            row.status = TaskResultStatus.READY
+            row.run_after = now
+            row.finished_at = None
+            row.exception_class_path = ""
+            row.traceback = ""
+            row.save(update_fields=["status", "run_after", "finished_at", "exception_class_path", "traceback"])
+            logger.warning("Task %s (%s) re-queued after a transient error", row.pk, row.task_path)
+            count += 1
+    return count
+
+
+def tasks_failed_count() -> int:
+    """Background jobs (not e-mails: those are in the message log) that failed for good, for the admin home."""
+    return DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).exclude(task_path=SEND_TASK_PATH).count()
+
+
 # --- pruning ------------------------------------------------------------------------------------------------
 
 PRUNE_BATCH = 1000

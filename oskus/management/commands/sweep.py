@@ -11,7 +11,7 @@ from certificates.services import qualification_reminders_send
 from enrollment.attendance.services import cohorts_close_due
 from enrollment.services import offers_expire_due, reminders_send_due
 from feedback.services import sweep_step as feedback_sweep_step
-from outbox.services import messages_requeue_overdue, outbox_prune, tasks_recover_abandoned
+from outbox.services import messages_requeue_overdue, outbox_prune, tasks_recover_abandoned, tasks_retry_transient
 from privacy.services.retention import retention_sweep
 
 logger = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ JOBS = (
     ("retention", retention_sweep),  # personal data past its retention period (privacy/services/retention.py)
     # Reliability safety nets (outbox.services): tasks of dead workers, messages whose task went missing.
     ("abandoned_tasks", tasks_recover_abandoned),
+    ("transient_task_retries", tasks_retry_transient),
     ("overdue_messages", messages_requeue_overdue),
     # Housekeeping: finished task rows and old message-log rows (outbox.services.outbox_prune, settings
     # OUTBOX_PRUNE_*); last, since nothing waits on it.
