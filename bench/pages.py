@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import profile  # noqa: E402
 from bench.common import (  # noqa: E402
     PYTHON,
     Context,
@@ -88,6 +89,10 @@ users = list(User.objects.filter(email__in=emails))
 with_profile = set(Profile.objects.filter(user__in=users).values_list("user_id", flat=True))
 Profile.objects.bulk_create([Profile(user=u) for u in users if u.pk not in with_profile])
 now = timezone.now()
+# A reused database holds the enrollments of former runs in the same course (one cohort at a time per course):
+# cancel them in bulk, so that every request of this run enrolls (bench data only, no history needed).
+from enrollment.models import Enrollment
+Enrollment.objects.filter(cohort__code__startswith="bench-enroll-").update(status="cancelled")
 course = CoursePage.objects.filter(eligible_counties__isnull=True).order_by("pk").first()
 cohort = Cohort.objects.create(course=course, code="bench-enroll-" + secrets.token_hex(4), capacity=100,
                                registration_opens=now - dt.timedelta(days=1),
@@ -198,6 +203,8 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
     parser.add_argument("--only", default="", help="comma-separated page names (bare always runs)")
     parser.add_argument("--reuse-db", action="store_true", help="keep the loaded oskus_bench database of a former run")
+    parser.add_argument("--profile", action="store_true",
+                        help="record one worker per page with py-spy (bench/results/<page>.txt) and print a summary")
     args = parser.parse_args()
     wanted = {name for name in args.only.split(",") if name}
 
@@ -223,7 +230,12 @@ def main() -> int:
             djangos[spec.name] = wrk(minimal_base + "/", django_spec, context, duration=args.duration)
             bares[spec.name] = wrk(base + bare_spec.url(context), bare_spec, context, duration=args.duration)
             if spec is not bare_spec:
+                spy = profile.record(profile.worker_pids(gunicorn.pid)[0], spec.name, args.duration) \
+                    if args.profile else None
                 results[spec.name] = wrk(url, spec, context, duration=args.duration)
+                if spy is not None:
+                    spy.wait()
+                    print(profile.summarise(profile.RESULTS / f"{spec.name}.txt"), file=sys.stderr)
         print_results(results, djangos, bares)
     finally:
         stop(gunicorn)

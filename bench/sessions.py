@@ -24,7 +24,7 @@ def logged_in_sessions(users) -> list[str]:
     keys, rows, cached = [], [], {}
     for user in users:
         key = secrets.token_hex(16)
-        data = {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+        data = {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "accounts.backends.ModelBackend",
                 HASH_SESSION_KEY: user.get_session_auth_hash()}
         rows.append(HttpSession(session_key=key, session_data=store.encode(data), expire_date=expire))
         if hasattr(engine.SessionStore, "cache_key_prefix"):

@@ -3,10 +3,13 @@
 How it works:
 - The page types opt in: their ``serve`` marks the response (``mark_cacheable``) with the query parameters the
   page understands; nothing else is stored.
-- ``AnonymousPageCacheMiddleware`` sits right after the security and static-file middleware, before sessions,
-  locale, CSRF, authentication, messages and allauth, none of which an anonymous hit needs. It answers a GET
-  or HEAD when the visitor has no session cookie (so is not logged in) and no pending flash messages, in ONE
-  cache round trip: ``get_many`` of the entry, the global version and the page's version. The entry key is the
+- ``PageCacheFront`` wraps the WSGI application (oskus/wsgi.py): an anonymous hit is answered from the stored
+  bytes before Django builds a request. ``AnonymousPageCacheMiddleware``, first in MIDDLEWARE, answers hits
+  where there is no front (runserver, tests) and stores misses with every header the other middleware set
+  (security, CSP, language, Vary). Both answer a GET or HEAD when the visitor has no session cookie (so is
+  not logged in) and no pending flash messages, is not asking for a static file and is on HTTPS where that is
+  required, in ONE cache round trip: ``get_many`` of the entry, the global version and the page's version
+  (the front hands its result on to the middleware, so a miss is one round trip too). The entry key is the
   host, the language (from the URL prefix, as LocaleMiddleware decides it) and the page path with a canonical
   query: only registered parameters, non-empty, sorted, so ``?utm_source=…`` neither misses nor creates an
   entry; a parameter the page itself does not understand is answered but never stored.
@@ -17,9 +20,8 @@ How it works:
   session or enrollment changes (free places and dates). Snippets, programme parts and deletions bump the
   global version (rare, and shown on many pages). Versions are read before rendering, so a page rendered from
   old rows can never be stored as current.
-- The CSRF token is cut out before storing and a fresh one for the visitor is put back when serving, with the
-  CSRF cookie set as Django's middleware would, so forms on cached pages keep working; the headers that the
-  skipped middleware set when the page was rendered are stored with it.
+- A stored page is the same bytes for every visitor: a response that holds a CSRF token is never stored (the
+  language switch, the one form anonymous visitors see on these pages, needs none: oskus/views.py).
 
 The cache must be shared by every server process (REDIS_URL); production settings turn the page cache off
 without it.
@@ -34,17 +36,20 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.handlers.wsgi import get_path_info
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.http import HttpResponse, QueryDict
+from django.http.cookie import parse_cookie
+from django.urls import URLResolver, get_resolver
+from django.urls.resolvers import LocalePrefixPattern, RoutePattern
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 GLOBAL_VERSION_KEY = "oskus:pagever:*"
-CSRF_PLACEHOLDER = "__oskus_csrf_token__"
-CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_FIELD = b'name="csrfmiddlewaretoken"'
 MARK = "_oskus_page_cache"
+LOOKUP = "oskus.page_cache.lookup"  # the front's lookup, handed to the middleware in the WSGI environ
 NOT_STORED_HEADERS = {"set-cookie", "x-page-cache", "content-length"}
 # Query parameters some cacheable page understands (pages register theirs; everything else is dropped).
 QUERY_PARAMS: set[str] = set()
@@ -103,33 +108,139 @@ def mark_cacheable(request, response, *, params=()) -> None:
     setattr(response, MARK, frozenset(params))
 
 
-def _request_is_cacheable(request) -> bool:
-    if request.method not in ("GET", "HEAD") or not enabled():
-        return False
-    cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+def _is_secure(meta) -> bool:
+    """Django's HttpRequest.is_secure() from the environ alone."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+        value = meta.get(header)
+        if value is not None:
+            return value.split(",", 1)[0].strip() == secure_value
+    return meta.get("wsgi.url_scheme") == "https"
+
+
+def _raw_host(meta) -> str:
+    """The host as Django's get_host() reads it (validated by Django before anything is stored under it)."""
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in meta:
+        return meta["HTTP_X_FORWARDED_HOST"]
+    if "HTTP_HOST" in meta:
+        return meta["HTTP_HOST"]
+    host, port = meta.get("SERVER_NAME", ""), str(meta.get("SERVER_PORT", ""))
+    return host if port == ("443" if _is_secure(meta) else "80") else f"{host}:{port}"
+
+
+def lookup_key(meta) -> str | None:
+    """The cache key of a request that may be answered from the page cache, from its WSGI environ alone (the
+    front and the middleware must agree); None for a request that may not: not GET or HEAD, a session or
+    flash-message cookie (logged in, or a message pending), a static or media file, or plain HTTP that
+    SecurityMiddleware will redirect."""
+    if meta.get("REQUEST_METHOD") not in ("GET", "HEAD") or not enabled():
+        return None
+    path_info = get_path_info(meta)
+    if path_info.startswith(_SKIPPED_PREFIXES()):
+        return None
+    if settings.SECURE_SSL_REDIRECT and not _is_secure(meta):
+        return None
+    cookie = meta.get("HTTP_COOKIE", "")
+    if cookie:
+        cookies = parse_cookie(cookie)
+        if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+            return None
+    language, path = split_language(path_info)
+    if _served_by_django(path):
+        return None
+    query = canonical_query(QueryDict(meta.get("QUERY_STRING", "")))
+    return entry_key(_raw_host(meta), language, path, query)
+
+
+def lookup(meta):
+    """(key, [global version, page version], stored entry or None) in ONE cache round trip, or None when the
+    request may not be answered from the cache. The entry counts only while both versions are current."""
+    key = lookup_key(meta)
+    if key is None:
+        return None
+    path = split_language(get_path_info(meta))[1]
+    version_keys = (GLOBAL_VERSION_KEY, path_version_key(path))
+    found = _cache().get_many([key, *version_keys])
+    versions = [found.get(version_key) for version_key in version_keys]
+    stored = found.get(key)
+    if stored is None or None in versions or stored.get("versions") != versions or "body" not in stored:
+        stored = None
+    return key, versions, stored
+
+
+def _SKIPPED_PREFIXES() -> tuple[str, ...]:  # noqa: N802 - a constant that follows the settings
+    return tuple(prefix for prefix in (settings.STATIC_URL, settings.MEDIA_URL) if prefix and prefix != "/")
+
+
+_REGEX_LITERAL = re.compile(r"(?:[\w\-/]|\\\.)*")
+
+
+def _literal(pattern) -> tuple[str, bool]:
+    """(the fixed start of a URL pattern, whether that is all of it): ("calendar/", False) for
+    "calendar/<token>.ics", ("sitemap.xml", True) for "sitemap.xml"; ("", False) for a language prefix."""
+    if isinstance(pattern, LocalePrefixPattern):
+        return "", False
+    text = str(pattern)
+    if isinstance(pattern, RoutePattern):
+        literal = text.split("<", 1)[0]
+        return literal, literal == text
+    body = text.removeprefix("^")
+    literal = _REGEX_LITERAL.match(body).group(0)
+    return literal.replace("\\.", "."), body[len(literal):] in ("", "$", "\\Z")
+
+
+def _django_routes(patterns, prefix: str = "") -> tuple[set[str], set[str]]:
+    """(path prefixes, exact paths) that the project's own views answer, without the language prefix. Prefixes
+    are whole path segments ("/calendar/"), so no page is ever mistaken for a view by a shared first letter."""
+    prefixes, exact = set(), set()
+    for entry in patterns:
+        literal, whole = _literal(entry.pattern)
+        joined = prefix + literal
+        if isinstance(entry, URLResolver):
+            inner_prefixes, inner_exact = _django_routes(entry.url_patterns, joined)
+            prefixes |= inner_prefixes
+            exact |= inner_exact
+        elif whole and joined:
+            exact.add("/" + joined)
+        elif "/" in joined:
+            prefixes.add("/" + joined.rsplit("/", 1)[0] + "/")
+    return prefixes, exact
+
+
+_ROUTES: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
+
+
+def _served_by_django(path: str) -> bool:
+    """Whether a path (without language prefix) belongs to the project's own views, which are never cached:
+    the calendar feeds, accounts, the trainer's pages… A page of Wagtail's behind such a prefix is only passed
+    on (never wrong, at most not cached). Read from the URL map once per process."""
+    urlconf = settings.ROOT_URLCONF
+    if urlconf not in _ROUTES:
+        prefixes, exact = _django_routes(get_resolver(urlconf).url_patterns)
+        _ROUTES[urlconf] = (tuple(sorted(prefixes)), frozenset(exact))
+    prefixes, exact = _ROUTES[urlconf]
+    return path in exact or path.startswith(prefixes)
 
 
 class AnonymousPageCacheMiddleware:
-    """Serve and store the rendered pages that opted in, for visitors who are not logged in."""
+    """Serve and store the rendered pages that opted in, for visitors who are not logged in.
+
+    First in MIDDLEWARE: a hit needs none of the others, and a stored page keeps the headers they set when it
+    was rendered (security, CSP, language, Vary). Under gunicorn ``PageCacheFront`` answers hits even before
+    Django; this middleware answers them elsewhere (runserver, tests) and stores every miss."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
-        if not _request_is_cacheable(request):
+        found = request.META.pop(LOOKUP, None) or lookup(request.META)
+        if found is None:
             return self.get_response(request)
-        language, path = split_language(request.path_info)
-        query = canonical_query(request.GET)
-        key = entry_key(request.get_host(), language, path, query)
-        version_keys = (GLOBAL_VERSION_KEY, path_version_key(path))
+        key, versions, stored = found
+        if stored is not None:
+            return _response_from(stored, head=request.method == "HEAD")
         cache = _cache()
-        found = cache.get_many([key, *version_keys])  # the one round trip of a hit
-        versions = [found.get(version_key) for version_key in version_keys]
-        stored = found.get(key)
-        if stored is not None and None not in versions and stored["versions"] == versions:
-            return self._from_cache(request, stored)
+        version_keys = (GLOBAL_VERSION_KEY, path_version_key(split_language(get_path_info(request.META))[1]))
         for index, version_key in enumerate(version_keys):
             if versions[index] is None:
                 token = _new_token()
@@ -138,25 +249,46 @@ class AnonymousPageCacheMiddleware:
         understood = getattr(response, MARK, None)
         if understood is None or response.status_code != 200 or getattr(response, "streaming", False):
             return response
+        query = canonical_query(request.GET)
         if request.method == "GET" and {name for name, _value in query} <= understood:
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response.render()
-            content = CSRF_INPUT.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode(response.charset))
-            headers = {name: value for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS}
-            cache.set(key, {"versions": versions, "content": content, "headers": headers}, _timeout())
+            body = response.content
+            if CSRF_FIELD not in body:  # one visitor's token must never be served to another
+                headers = [(name, value) for name, value in response.items()
+                           if name.lower() not in NOT_STORED_HEADERS]
+                cache.set(key, {"versions": list(versions), "body": body, "headers": headers}, _timeout())
         response["X-Page-Cache"] = "miss"
         return response
 
-    def _from_cache(self, request, stored):
-        content = stored["content"]
-        if CSRF_PLACEHOLDER in content:
-            self.csrf.process_request(request)  # reads the visitor's CSRF cookie, as the skipped middleware would
-            content = content.replace(CSRF_PLACEHOLDER, get_token(request))
-        response = HttpResponse(content)
-        for name, value in stored["headers"].items():
-            response[name] = value
-        response["X-Page-Cache"] = "hit"
-        return self.csrf.process_response(request, response)  # sets the CSRF cookie when the token is new
+
+def _response_from(stored, *, head: bool) -> HttpResponse:
+    response = HttpResponse(b"" if head else stored["body"])
+    for name, value in stored["headers"]:
+        response[name] = value
+    response["Content-Length"] = str(len(stored["body"]))
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+class PageCacheFront:
+    """WSGI front of the application (oskus/wsgi.py): an anonymous hit is answered from the stored bytes and
+    headers before Django builds a request or runs any middleware; everything else goes on to Django, with the
+    lookup's result handed to the middleware so that a miss is still one cache round trip."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        found = lookup(environ)
+        if found is None or found[2] is None:
+            if found is not None:
+                environ[LOOKUP] = found
+            return self.application(environ, start_response)
+        stored = found[2]
+        body = stored["body"]
+        start_response("200 OK", [*stored["headers"], ("Content-Length", str(len(body))), ("X-Page-Cache", "hit")])
+        return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else body]
 
 
 # --- invalidation (receivers connected in CoursesConfig.ready; enrollment calls invalidate_course) ---------

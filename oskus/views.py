@@ -7,6 +7,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 
@@ -17,9 +18,14 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+@csrf_exempt
 @require_POST
 def language_switch(request):
     """Django's set_language, made to work in both directions with an unprefixed default language.
+
+    Exempt from CSRF: it changes nothing but the language of the page one is sent back to (a local path), and
+    a token would make every page that shows the switch different per visitor, which the anonymous page cache
+    must not store (courses/caching.py). A forged request can only switch a visitor's language.
 
     `translate_url` resolves the page under the active language, so from `/en/…` it cannot find its way
     back to Estonian (`/…`). Page paths are the same in every language here (only the prefix differs), so

@@ -81,8 +81,11 @@ def personal_feed_view(request, token: str):
         feed = personal_feed(user=profile.user)
         return ics.personal_calendar(entries=feed.entries, offers=feed.offers, name=name)
 
+    # A matching If-None-Match decides alone (RFC 9110 13.2.2) and a 304 need not carry Last-Modified: the
+    # calendar apps' usual re-poll is answered without the first-served stamp's cache round trip.
+    etag_matches = f'"{state.etag}"' in request.headers.get("If-None-Match", "")
     return _conditional(
-        request, state.etag, max(state.last_modified, _first_seen(state.etag)), build,
+        request, state.etag, None if etag_matches else max(state.last_modified, _first_seen(state.etag)), build,
         cache_control="private, no-cache",  # revalidate every time: a revoked address must stop at once
     )
 

@@ -81,13 +81,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Anonymous hits of the catalogue, course and programme pages are answered here (or, under gunicorn, by the
+    # WSGI front before Django), before the middleware below that such a hit does not need; a stored page keeps
+    # the headers they set (security, CSP, language). Plain HTTP that must be redirected and static files are
+    # passed on (courses/caching.py).
+    "courses.caching.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Content-Security-Policy, outside the page cache below so that cached pages carry it too (oskus/csp.py).
+    # Content-Security-Policy (oskus/csp.py).
     "oskus.csp.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous hits of the catalogue, course and programme pages are answered here, before the middleware
-    # below that such a hit does not need (courses/caching.py).
-    "courses.caching.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,6 +104,15 @@ MIDDLEWARE = [
     "oskus.security.middleware.PrivateCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# Token-addressed and public calendar files are served by a handler with only these (oskus/lean.py): they
+# need no session, CSRF, authentication, messages or staff checks; the language comes from the URL prefix.
+LEAN_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "oskus.csp.SiteCSPMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+]
+LEAN_PATHS = [r"/calendar/(?:cohort/|session/)?[^/]+\.ics$"]
 
 ROOT_URLCONF = "oskus.urls"
 WSGI_APPLICATION = "oskus.wsgi.application"
@@ -160,6 +171,10 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # Django's and allauth's backends, loading the role groups with the user (accounts/backends.py).
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
+    # Sessions that began under the plain backends stay valid (they never authenticate first: same rules).
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

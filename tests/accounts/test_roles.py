@@ -1,5 +1,6 @@
 """Roles are groups made by code with exactly the permissions listed in accounts/roles.py."""
 
+import pytest
 from django.contrib.auth.models import Group
 
 from accounts.roles import ADMINISTRATORS, COORDINATORS, TRAINERS, ensure_roles, is_coordinator, is_trainer
@@ -45,3 +46,21 @@ def test_specialist_is_refused_by_the_wagtail_admin(client, db):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response.url
+
+
+@pytest.mark.parametrize("backend", ["accounts.backends.ModelBackend", "accounts.backends.AuthenticationBackend"])
+def test_the_logged_in_user_comes_with_their_roles_in_one_query(client, coordinator, trainer, specialist, backend,
+                                                                 django_assert_num_queries):
+    """Every logged-in page asks whether the person is staff (the session rules): the role groups are read with
+    the user, not by a second query."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, get_user
+    from django.test import RequestFactory
+
+    for person, expected in ((coordinator, (True, True)), (trainer, (False, True)), (specialist, (False, False))):
+        client.force_login(person, backend=backend)
+        request = RequestFactory().get("/")
+        request.session = client.session
+        assert request.session[BACKEND_SESSION_KEY] == backend and request.session[SESSION_KEY] == str(person.pk)
+        with django_assert_num_queries(1):
+            user = get_user(request)
+            assert (is_coordinator(user), is_trainer(user) or is_coordinator(user)) == expected

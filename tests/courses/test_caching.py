@@ -119,7 +119,9 @@ def test_a_change_makes_every_cached_page_stale_after_the_commit(client, site_tr
     assert client.get(course.url)["X-Page-Cache"] == "miss"
 
 
-def test_cached_pages_carry_a_fresh_csrf_token_that_works(site_tree, page_cache):
+def test_cached_pages_carry_no_csrf_token_and_the_language_switch_needs_none(site_tree, page_cache):
+    """A cached page is the same bytes for every visitor: no per-visitor token in it. The one form anonymous
+    visitors see on these pages, the language switch, changes nothing but the language and works without."""
     from django.test import Client
 
     course = factories.CoursePageFactory()
@@ -130,10 +132,29 @@ def test_cached_pages_carry_a_fresh_csrf_token_that_works(site_tree, page_cache)
     html = response.content.decode()
 
     assert response["X-Page-Cache"] == "hit"
-    assert caching.CSRF_PLACEHOLDER not in html
-    token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-    switched = visitor.post("/i18n/setlang/", {"csrfmiddlewaretoken": token, "language": "en", "next": "/"})
+    assert "csrfmiddlewaretoken" not in html
+    assert 'action="/i18n/setlang/"' in html
+    switched = visitor.post("/i18n/setlang/", {"language": "en", "next": course.url})
     assert switched.status_code == 302
+    assert switched["Location"] == "/en" + course.url
+
+
+def test_a_page_with_a_csrf_token_is_never_stored(rf, page_cache):
+    """Were a cacheable page ever to carry a form with a token, storing it would hand one visitor's token to
+    all: such a response is passed on and not stored."""
+    from django.http import HttpResponse
+
+    def view(request):
+        response = HttpResponse('<form method="post"><input type="hidden" name="csrfmiddlewaretoken" '
+                                'value="abc"></form>')
+        caching.mark_cacheable(request, response)
+        return response
+
+    middleware = caching.AnonymousPageCacheMiddleware(view)
+    for _ in range(2):
+        response = middleware(rf.get("/kursused/vorm/", HTTP_HOST="testserver"))
+        assert response["X-Page-Cache"] == "miss"
+    assert not [key for key in caching._cache()._cache if "oskus:page:" in key]
 
 
 def test_post_requests_and_previews_are_not_cached(client, site_tree, page_cache):
@@ -150,6 +171,7 @@ def test_post_requests_and_previews_are_not_cached(client, site_tree, page_cache
 def test_the_page_cache_answers_before_sessions_locale_csrf_auth_and_messages(settings):
     order = settings.MIDDLEWARE
     cache_at = order.index("courses.caching.AnonymousPageCacheMiddleware")
+    assert cache_at == 0, "first: a hit needs none of the others (their headers are stored with the page)"
     for name in ("django.contrib.sessions.middleware.SessionMiddleware",
                  "django.middleware.locale.LocaleMiddleware",
                  "django.middleware.csrf.CsrfViewMiddleware",
@@ -187,6 +209,109 @@ def test_a_hit_keeps_the_headers_of_the_middleware_it_skips(client, site_tree, p
     assert hit["X-Frame-Options"] == first["X-Frame-Options"]
     assert hit["Content-Language"] == "en" == second["Content-Language"]
     assert '<html lang="en">' in hit.content.decode()
+
+
+def test_a_hit_carries_the_security_and_csp_headers_of_the_page_it_stored(client, site_tree, page_cache):
+    url = factories.CoursePageFactory().url
+    first = client.get(url)
+    hit = client.get(url)
+    assert hit["X-Page-Cache"] == "hit"
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
+                   "Cross-Origin-Opener-Policy", "X-Frame-Options", "Content-Type", "Vary"):
+        assert hit[header] == first[header], header
+    assert "Set-Cookie" not in hit.headers
+
+
+def test_plain_http_is_redirected_to_https_not_served_from_the_cache(client, site_tree, page_cache, settings):
+    from django.test import Client
+
+    url = factories.CoursePageFactory().url
+    client.get(url, secure=True)
+    assert client.get(url, secure=True)["X-Page-Cache"] == "hit"
+    settings.SECURE_SSL_REDIRECT = True
+    visitor = Client()  # SecurityMiddleware reads the setting when the handler loads it
+    response = visitor.get(url)
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+    assert visitor.get(url, secure=True)["X-Page-Cache"] == "hit"
+
+
+def test_static_files_and_the_projects_own_views_are_not_looked_up_in_the_page_cache(rf, page_cache,
+                                                                                      monkeypatch):
+    """Only Wagtail's pages are ever stored: a calendar feed, a log-in page or the health check would cost a
+    cache round trip for nothing."""
+    calls = []
+    monkeypatch.setattr(caching, "_cache", lambda: calls.append("cache"))
+    for path in ("/static/css/site.css", "/calendar/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG.ics",
+                 "/en/calendar/abc.ics", "/accounts/login/", "/ru/accounts/login/", "/healthz", "/sitemap.xml",
+                 "/trainer/", "/.well-known/did.json", "/admin/pages/3/edit/"):
+        assert caching.lookup_key(rf.get(path).META) is None, path
+    assert calls == []
+    for path in ("/", "/koolitused/", "/en/koolitused/kursus/", "/kalender-kursus/", "/healthz-kursus/"):
+        assert caching.lookup_key(rf.get(path).META) is not None, path
+
+
+# --- the WSGI front: a hit answered before Django handles the request at all -------------------------------------
+
+def _wsgi_get(application, path, **environ):
+    from wsgiref.util import setup_testing_defaults
+
+    env = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "HTTP_HOST": "testserver", **environ}
+    setup_testing_defaults(env)
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"], answer["headers"] = status, dict(headers)
+
+    answer["body"] = b"".join(application(env, start_response))
+    return answer
+
+
+def test_the_wsgi_front_answers_a_hit_without_calling_django(client, site_tree, page_cache):
+    url = factories.CoursePageFactory(title="Eesliini kursus").url
+    stored = client.get(url)
+    django_calls = []
+
+    def django_app(environ, start_response):
+        django_calls.append(environ["PATH_INFO"])
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"django"]
+
+    front = caching.PageCacheFront(django_app)
+    hit = _wsgi_get(front, url)
+    head = _wsgi_get(front, url, REQUEST_METHOD="HEAD")
+
+    assert django_calls == []
+    assert hit["status"] == "200 OK"
+    assert hit["headers"]["X-Page-Cache"] == "hit"
+    assert "Eesliini kursus" in hit["body"].decode()
+    assert hit["headers"]["Content-Security-Policy"] == stored["Content-Security-Policy"]
+    assert int(hit["headers"]["Content-Length"]) == len(hit["body"])
+    assert head["body"] == b"" and head["headers"]["Content-Length"] == hit["headers"]["Content-Length"]
+
+
+def test_the_wsgi_front_passes_on_whatever_it_may_not_answer(client, site_tree, page_cache, settings):
+    url = factories.CoursePageFactory().url
+    client.get(url)
+    django_calls = []
+
+    def django_app(environ, start_response):
+        django_calls.append((environ["REQUEST_METHOD"], environ["PATH_INFO"]))
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"django"]
+
+    front = caching.PageCacheFront(django_app)
+    assert _wsgi_get(front, url, HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}=abc")["body"] == b"django"
+    assert _wsgi_get(front, url, REQUEST_METHOD="POST")["body"] == b"django"
+    assert _wsgi_get(front, "/kursused/pole-veel/")["body"] == b"django"  # a miss
+    assert _wsgi_get(front, url, HTTP_HOST="other.example")["body"] == b"django"  # never stored for that host
+    assert len(django_calls) == 4
+
+
+def test_the_production_wsgi_application_is_behind_the_front():
+    import oskus.wsgi
+
+    assert isinstance(oskus.wsgi.application, caching.PageCacheFront)
 
 
 def test_junk_query_parameters_neither_miss_nor_create_entries(client, site_tree, page_cache):

@@ -54,10 +54,22 @@ def test_unchanged_feed_answers_304_from_at_most_two_queries_without_building(
     assert head.status_code == 304
 
 
+def test_a_304_for_a_matching_etag_asks_the_cache_nothing(client, feed, monkeypatch):
+    """If-None-Match decides alone (RFC 9110 13.2.2): the first-served stamp of Last-Modified is not needed."""
+    first = client.get(feed["url"])
+    calls = []
+    monkeypatch.setattr(feeds.cache, "get_or_set", lambda *args, **kwargs: calls.append(args))
+    again = client.get(feed["url"], HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again["ETag"] == first["ETag"]
+    assert calls == []
+
+
 def test_validator_is_one_query_and_opens_only_what_feed_owner_opens(feed, django_assert_num_queries):
     token = feed["user"].profile.calendar_token
-    with django_assert_num_queries(1):
+    calendar_selectors.personal_feed_validator(token=token)  # prepared on this connection (at most once)
+    with django_assert_num_queries(1) as queries:
         state = calendar_selectors.personal_feed_validator(token=token)
+    assert queries.captured_queries[0]["sql"].startswith("EXECUTE ")
     assert state.user_id == feed["user"].pk and state.etag and state.last_modified <= timezone.now()
     assert calendar_selectors.personal_feed_validator(token="x" * 43) is None
     assert calendar_selectors.personal_feed_validator(token="") is None
@@ -171,3 +183,32 @@ def test_if_modified_since_sees_changes_without_a_change_time(client, feed, chan
     changed = client.get(feed["url"], HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert changed.status_code == 200
     assert client.get(feed["url"], HTTP_IF_MODIFIED_SINCE=changed["Last-Modified"]).status_code == 304
+
+
+def test_the_validator_is_planned_once_per_database_connection(feed):
+    from django.db import connection
+
+    token = feed["user"].profile.calendar_token
+    first = calendar_selectors.personal_feed_validator(token=token)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = %s",
+                       [calendar_selectors._STATEMENT])
+        assert cursor.fetchone()[0] == 1
+    assert calendar_selectors.personal_feed_validator(token=token) == first  # not prepared twice
+
+
+def test_the_portable_validator_sees_the_same_changes(client, feed, monkeypatch):
+    """The SQLite demo's validator (six ORM queries) answers 304 while nothing changed and a new ETag when the
+    feed changes, as the one statement does."""
+    monkeypatch.setattr(calendar_selectors, "_validator_one_statement", calendar_selectors._validator_portable)
+    token = feed["user"].profile.calendar_token
+    assert calendar_selectors._validator_portable("x" * 43, timezone.now()) == (None, None, None)
+    first = client.get(feed["url"])
+    assert first.status_code == 200
+    assert client.get(feed["url"], HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    before = calendar_selectors.personal_feed_validator(token=token).etag
+    feed["venue"].address = "Uus tänav 1, Võru"
+    feed["venue"].save()
+    assert calendar_selectors.personal_feed_validator(token=token).etag != before
+    changed = client.get(feed["url"], HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and "Uus tänav 1" in changed.content.decode()
