@@ -49,7 +49,7 @@ class CourseFeedbackSettingsViewSet(ModelViewSet):
     url_prefix = "feedback/courses"
     icon = "cog"
     menu_label = gettext_lazy("Course feedback settings")
-    list_display = ["course", "questionnaire", "anonymous"]
+    list_display = ["course", "questionnaire", "session_questionnaire", "anonymous"]
     copy_view_enabled = False
     inspect_view_enabled = False
     add_to_reference_index = False
@@ -84,7 +84,7 @@ class SurveyResultsView(ResultsView):
 
     @cached_property
     def survey(self):
-        return get_object_or_404(Survey.objects.select_related("cohort__course", "questionnaire"),
+        return get_object_or_404(Survey.objects.select_related("cohort__course", "questionnaire", "session"),
                                  pk=self.kwargs["pk"])
 
     def get_page_subtitle(self):

@@ -8,9 +8,13 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Feedback")
 
     def ready(self):
-        # The prompt in "My trainings" comes through enrollment's hook; enrollment never names this app.
+        # The prompt in "My trainings" and the links on the trainer's "My cohorts" come through enrollment's
+        # hooks; enrollment never names this app.
+        from enrollment.attendance import trainer_links
         from enrollment.my_trainings import prompts
 
         from .selectors import my_trainings_prompts
+        from .selectors import trainer_links as feedback_trainer_links
 
         prompts.register(my_trainings_prompts)
+        trainer_links.register(feedback_trainer_links)

@@ -23,7 +23,8 @@ def _language(invitation: Invitation) -> str:
 
 
 def build_feedback_email(*, invitation_id: int, kind: str) -> EmailMultiAlternatives | None:
-    invitation = (Invitation.objects.select_related("user", "survey__questionnaire", "survey__cohort__course")
+    invitation = (Invitation.objects.select_related("user", "survey__questionnaire", "survey__cohort__course",
+                                                    "survey__session")
                   .filter(pk=invitation_id).first())
     if invitation is None or invitation.answered_on is not None and kind == "feedback_reminder":
         return None

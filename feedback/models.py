@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -146,6 +146,12 @@ class CourseFeedbackSettings(ClusterableModel):
                                   verbose_name=_("course"))
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, null=True, blank=True,
                                       related_name="+", verbose_name=_("questionnaire after the training"))
+    session_questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("questionnaire after each session"),
+        help_text=_("Optional. When chosen, everyone marked present at a session is also asked after that session "
+                    "ends. The session that ends the training is asked by the questionnaire after the training "
+                    "instead, when there is one."))
     anonymous = models.BooleanField(
         _("anonymous"), default=True,
         help_text=_("Anonymous: nobody, not even an administrator, can tell who answered what, and results are "
@@ -154,7 +160,8 @@ class CourseFeedbackSettings(ClusterableModel):
 
     panels = [
         FieldPanel("course"),
-        MultiFieldPanel([FieldPanel("questionnaire"), FieldPanel("anonymous")], heading=_("After the training")),
+        MultiFieldPanel([FieldPanel("questionnaire"), FieldPanel("session_questionnaire"), FieldPanel("anonymous")],
+                        heading=_("After the training")),
         InlinePanel("follow_ups", label=_("Follow-up questionnaires")),
     ]
 
@@ -184,13 +191,17 @@ class FollowUp(Orderable):
 class SurveyKind(models.TextChoices):
     AFTER = "after", _("After the training")
     FOLLOW_UP = "follow_up", _("Follow-up")
+    SESSION = "session", _("After a session")
 
 
 class Survey(models.Model):
-    """One questionnaire sent to one cohort (after the training, or a follow-up `months` later)."""
+    """One questionnaire sent to one cohort: after the training, a follow-up `months` later, or after one of its
+    sessions (`session`; emptied if the session is deleted later, so that its answers stay)."""
 
     cohort = models.ForeignKey("enrollment.Cohort", on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("cohort"))
+    session = models.ForeignKey("enrollment.Session", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+", verbose_name=_("session"))
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="surveys",
                                       verbose_name=_("questionnaire"))
     kind = models.CharField(_("kind"), max_length=16, choices=SurveyKind.choices)
@@ -204,22 +215,40 @@ class Survey(models.Model):
         verbose_name = _("questionnaire sent")
         verbose_name_plural = _("questionnaires sent")
         ordering = ["-opened_on", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["cohort", "kind", "months"],
-                                               name="feedback_one_survey_per_step")]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "kind", "months"], condition=~models.Q(kind="session"),
+                                    name="feedback_one_survey_per_step"),
+            models.UniqueConstraint(fields=["session"], condition=models.Q(kind="session"),
+                                    name="feedback_one_survey_per_session"),
+            models.CheckConstraint(condition=models.Q(kind="session") | models.Q(session__isnull=True),
+                                   name="feedback_only_session_surveys_name_a_session"),
+        ]
 
     def __str__(self):
         return f"{self.questionnaire} · {self.cohort}"
 
+    @property
+    def session_day(self):
+        """The local day of the session a session survey asks about (None otherwise, or once it is deleted)."""
+        return timezone.localtime(self.session.starts_at).date() if self.session_id else None
+
 
 class Invitation(models.Model):
     """A person invited to answer a survey; `answered_on` is the "has answered" record (the day only, kept
-    apart from the answer)."""
+    apart from the answer).
+
+    `answered_sealed`: for an anonymous survey, the "has answered" record has been rewritten in a transaction of
+    its own, after the survey's answers were re-stamped (services.anonymity_seal), so that no PostgreSQL
+    transaction id pairs it with the answer. Written false with the answer; the after-commit step seals it at
+    once and `manage.py sweep` seals whatever a dead process left behind.
+    """
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     invited_at = models.DateTimeField(_("invited"))
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
     answered_on = models.DateField(_("answered"), null=True, blank=True)
+    answered_sealed = models.BooleanField(_("answer unlinked"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("invitation")

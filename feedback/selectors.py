@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,21 @@ class QuestionResult:
     @property
     def kind(self) -> str:
         return self.question.kind
+
+    @property
+    def chart_id(self) -> str:
+        return f"fb-chart-{self.question.pk}"
+
+    @property
+    def chart_data_id(self) -> str:
+        return f"{self.chart_id}-data"
+
+    @property
+    def chart(self) -> dict:
+        """What feedback/js/charts.js gives Chart.js: the table's own figures (the counts), never other ones.
+        Options are drawn as horizontal bars (their labels can be long), scales as columns."""
+        return {"type": "bar", "horizontal": self.question.has_options, "label": _("Answers"),
+                "labels": [bar.label for bar in self.bars], "data": [bar.count for bar in self.bars]}
 
 
 @dataclass
@@ -159,7 +175,7 @@ class Summary:
 
 
 def surveys(*, course_id=None, cohort_id=None, trainer_id=None, finished_only=False):
-    queryset = Survey.objects.select_related("questionnaire", "cohort__course").order_by("-opened_on", "-pk")
+    queryset = Survey.objects.select_related("questionnaire", "cohort__course", "session").order_by("-opened_on", "-pk")
     if course_id:
         queryset = queryset.filter(cohort__course_id=course_id)
     if cohort_id:
@@ -207,6 +223,26 @@ def trainer_may_see(user, survey: Survey) -> bool:
             and cohort.trainers.filter(pk=user.pk).exists())
 
 
+def trainer_links(*, user, cohorts) -> list:
+    """The trainer's "My cohorts" page (enrollment's trainer_links hook): a link to the feedback on their own
+    closed cohorts, and one on each such cohort's card, once a questionnaire was sent for it. The same rule as
+    the pages it leads to (`surveys(trainer_id=…, finished_only=True)`); one query, none without a closed
+    cohort."""
+    from enrollment.attendance.trainer_links import TrainerLink
+
+    closed = [cohort.pk for cohort in cohorts if cohort.status == CohortStatus.FINISHED]
+    if not closed:
+        return []
+    asked = set(surveys(trainer_id=user.pk, finished_only=True).filter(cohort_id__in=closed).order_by()
+                .values_list("cohort_id", flat=True).distinct())
+    if not asked:
+        return []
+    index = reverse("feedback_trainer_index")
+    return [TrainerLink(url=index, label=_("Feedback on my cohorts"))] + [
+        TrainerLink(url=f"{index}?cohort={cohort_id}", label=_("Feedback results"), cohort_id=cohort_id)
+        for cohort_id in closed if cohort_id in asked]
+
+
 def my_trainings_prompts(user) -> list:
     """Open questionnaires the person has not answered: a line at the top of "My trainings"."""
     from enrollment.my_trainings.prompts import Prompt
@@ -219,10 +255,17 @@ def my_trainings_prompts(user) -> list:
     if not invitations:
         return []
     invitations = (Invitation.objects.filter(pk__in=[i.pk for i in invitations])
-                   .select_related("survey__cohort__course").order_by("survey__closes_on", "pk"))
-    return [Prompt(text=_("Please give your feedback on %(course)s (open until %(date)s).") % {
-                "course": i.survey.cohort.course.title, "date": i.survey.closes_on.strftime("%d.%m.%Y")},
-            url=invitation_path(i), link_label=_("Answer the questionnaire")) for i in invitations]
+                   .select_related("survey__cohort__course", "survey__session").order_by("survey__closes_on", "pk"))
+    return [Prompt(text=_prompt_text(i.survey), url=invitation_path(i), link_label=_("Answer the questionnaire"))
+            for i in invitations]
+
+
+def _prompt_text(survey: Survey) -> str:
+    values = {"course": survey.cohort.course.title, "date": survey.closes_on.strftime("%d.%m.%Y")}
+    if survey.session_day:
+        return _("Please give your feedback on the session of %(day)s of %(course)s (open until %(date)s).") % {
+            **values, "day": survey.session_day.strftime("%d.%m.%Y")}
+    return _("Please give your feedback on %(course)s (open until %(date)s).") % values
 
 
 def named_answer_form_data(invitation: Invitation) -> dict:

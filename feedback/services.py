@@ -3,9 +3,12 @@ sweep), drafts and answers. Refusals raise feedback.exceptions; each change is o
 
 Anonymous answers are written so that the link to the person is broken at write time: the answer row holds
 no person, enrollment, time or sequence (models.AnonymousResponse); that the person answered is recorded on
-their invitation (the day only), which is rewritten in a transaction of its own after the commit, so that not
-even PostgreSQL's transaction stamp (xmin) pairs the two rows. A half-done anonymous answer is never stored
-on the server: it is returned as a signed token the browser keeps (a cookie).
+their invitation (the day only). Both are written in one transaction (nothing half-saved), so PostgreSQL stamps
+both rows with that transaction's id (xmin); `anonymity_seal` then re-stamps the survey's answers and, in a
+second transaction, the "has answered" record, so that no stamp pairs them. It runs right after the commit
+(the fast path) and from `manage.py sweep` for whatever a process that died after the commit left unsealed
+(`Invitation.answered_sealed`). A half-done anonymous answer is never stored on the server: it is returned as a
+signed token the browser keeps (a cookie).
 """
 
 from __future__ import annotations
@@ -16,11 +19,11 @@ import logging
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from enrollment.attendance.models import ATTENDED_STATUSES, Attendance
-from enrollment.models import Cohort, CohortStatus, Enrollment, EnrollmentStatus
+from enrollment.models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Session, SessionStatus
 from outbox.services import message_enqueue
 
 from . import tokens
@@ -78,10 +81,13 @@ def questionnaire_create(*, title: str, title_en: str = "", intro: str = "", int
 
 @transaction.atomic
 def course_feedback_configure(*, course, questionnaire: Questionnaire | None, anonymous: bool = True,
-                              follow_ups: list[tuple[Questionnaire, int]] = ()) -> CourseFeedbackSettings:
-    """Set the course's questionnaire after the training, its mode and its follow-ups (replacing the old ones)."""
+                              follow_ups: list[tuple[Questionnaire, int]] = (),
+                              session_questionnaire: Questionnaire | None = None) -> CourseFeedbackSettings:
+    """Set the course's questionnaire after the training, the one after each session (None: sessions are not
+    asked), its mode and its follow-ups (replacing the old ones)."""
     feedback_settings, _created = CourseFeedbackSettings.objects.update_or_create(
-        course=course, defaults={"questionnaire": questionnaire, "anonymous": anonymous})
+        course=course, defaults={"questionnaire": questionnaire, "anonymous": anonymous,
+                                 "session_questionnaire": session_questionnaire})
     feedback_settings.follow_ups.all().delete()
     for order, (follow_up_questionnaire, months) in enumerate(follow_ups):
         follow_up = FollowUp(settings=feedback_settings, questionnaire=follow_up_questionnaire, months=months,
@@ -111,9 +117,15 @@ def _attended(cohort_id: int):
 
 
 def _participants(survey: Survey):
-    """Who a survey asks: after the training everyone who attended; a follow-up, those who completed."""
+    """Who a survey asks: after the training everyone who attended; a follow-up, those who completed; after a
+    session, those marked attended at that session (a make-up participant from another cohort included)."""
     if survey.kind == SurveyKind.FOLLOW_UP:
         return Enrollment.objects.filter(cohort_id=survey.cohort_id, status=EnrollmentStatus.COMPLETED)
+    if survey.kind == SurveyKind.SESSION:
+        if survey.session_id is None:  # the session was deleted: nobody new to ask
+            return Enrollment.objects.none()
+        return Enrollment.objects.filter(status__in=PARTICIPANT_STATUSES, attendances__session_id=survey.session_id,
+                                         attendances__status__in=ATTENDED_STATUSES)
     return _attended(survey.cohort_id)
 
 
@@ -139,13 +151,16 @@ def _invite_missing(survey: Survey, *, now: dt.datetime) -> int:
 
 
 def _survey_open(*, cohort: Cohort, questionnaire: Questionnaire, kind: str, months: int, anonymous: bool,
-                 now: dt.datetime) -> int:
+                 now: dt.datetime, session: Session | None = None) -> int:
+    """Open the survey of one step (once: the unique constraints are the idempotency key) and invite."""
     today = timezone.localdate(now)
+    step = {"session": session} if kind == SurveyKind.SESSION else {"cohort": cohort, "kind": kind, "months": months}
     try:
         with transaction.atomic():
             survey, _created = Survey.objects.get_or_create(
-                cohort=cohort, kind=kind, months=months,
-                defaults={"questionnaire": questionnaire, "anonymous": anonymous, "opened_on": today,
+                **step,
+                defaults={"cohort": cohort, "kind": kind, "months": months, "questionnaire": questionnaire,
+                          "anonymous": anonymous, "opened_on": today,
                           "closes_on": today + dt.timedelta(days=questionnaire.answer_days)})
             if survey.closes_on < today:
                 return 0
@@ -159,15 +174,30 @@ def _due_cohorts(course_id: int, *, ended_after: dt.datetime, ended_before: dt.d
             .filter(last_end__isnull=False, last_end__gt=ended_after, last_end__lte=ended_before))
 
 
+def _due_sessions(course_id: int, *, ended_after: dt.datetime, ended_before: dt.datetime, skip_last: bool):
+    """Sessions of the course's (not cancelled) cohorts that were held and ended in the window. With
+    `skip_last`, the session that ends its cohort is left out: the questionnaire after the training asks about
+    it, and one afternoon should not bring two invitations."""
+    sessions = (Session.objects.filter(cohort__course_id=course_id, ends_at__gt=ended_after, ends_at__lte=ended_before)
+                .exclude(status=SessionStatus.CANCELLED).exclude(cohort__status=CohortStatus.CANCELLED)
+                .select_related("cohort").order_by("ends_at", "pk"))
+    if skip_last:
+        later = (Session.objects.filter(cohort_id=OuterRef("cohort_id"), ends_at__gt=OuterRef("ends_at"))
+                 .exclude(status=SessionStatus.CANCELLED))
+        sessions = sessions.filter(Exists(later))
+    return sessions
+
+
 def invitations_send_due(*, now: dt.datetime | None = None) -> dict:
-    """The sweep's step: open the surveys that fell due (after a cohort's last session; follow-ups `months`
-    after it), invite who has not been invited, and remind once who has not answered after
-    FEEDBACK_REMINDER_DAYS. Each cohort in its own transaction; idempotent (run it any number of times)."""
+    """The sweep's step: open the surveys that fell due (after a cohort's last session; after each of its
+    sessions when the course asks so; follow-ups `months` after the last), invite who has not been invited, and
+    remind once who has not answered after FEEDBACK_REMINDER_DAYS. Each survey in its own transaction;
+    idempotent (run it any number of times)."""
     now = now or timezone.now()
     window = dt.timedelta(days=invite_window_days())
     invited = 0
     not_cancelled = [s for s in CohortStatus if s != CohortStatus.CANCELLED]
-    for course_settings in (CourseFeedbackSettings.objects.select_related("questionnaire")
+    for course_settings in (CourseFeedbackSettings.objects.select_related("questionnaire", "session_questionnaire")
                             .prefetch_related("follow_ups__questionnaire")):
         if course_settings.questionnaire_id:
             for cohort in _due_cohorts(course_settings.course_id, ended_after=now - window, ended_before=now,
@@ -175,6 +205,12 @@ def invitations_send_due(*, now: dt.datetime | None = None) -> dict:
                 invited += _survey_open(cohort=cohort, questionnaire=course_settings.questionnaire,
                                         kind=SurveyKind.AFTER, months=0, anonymous=course_settings.anonymous,
                                         now=now)
+        if course_settings.session_questionnaire_id:
+            for session in _due_sessions(course_settings.course_id, ended_after=now - window, ended_before=now,
+                                         skip_last=bool(course_settings.questionnaire_id)):
+                invited += _survey_open(cohort=session.cohort, session=session, kind=SurveyKind.SESSION, months=0,
+                                        questionnaire=course_settings.session_questionnaire,
+                                        anonymous=course_settings.anonymous, now=now)
         for follow_up in course_settings.follow_ups.all():
             # last_end + months <= now  <=>  last_end <= now - months (month arithmetic on both bounds)
             for cohort in _due_cohorts(course_settings.course_id, ended_after=add_months(now - window,
@@ -196,6 +232,42 @@ def sweep_step() -> str:
     """`manage.py sweep`'s feedback job, reported as "<invited>/<reminded>"."""
     counts = invitations_send_due()
     return f"{counts['invited']}/{counts['reminded']}"
+
+
+def anonymity_seal(*, survey_ids: list[int] | None = None) -> int:
+    """Unlink the anonymous answers of the surveys that have unsealed "has answered" records (of `survey_ids`
+    only, when given): returns how many records were sealed. `manage.py sweep` runs it for every survey (job
+    `feedback_anonymity`); response_submit asks for it right after its commit. Idempotent, and safe when two
+    run at once (the survey row is locked).
+
+    Per survey, in two transactions of their own:
+    1. Re-stamp: every answer of the survey is rewritten, one by one in the order of their random keys. They
+       then share one transaction id (xmin), which no longer tells in which order they came, and a SELECT
+       without ORDER BY (the rows' physical order) no longer returns them in the order they came either.
+    2. Seal: the invitations found unsealed at the start of step 1 are rewritten (`answered_sealed`), in a
+       transaction that is neither an answer's nor step 1's.
+    An invitation is only sealed when its answer was already visible to step 1 (the invitation is read first;
+    answer and invitation commit together), so a later answer is never left with the stamp of its own
+    transaction: its invitation stays unsealed for the next pass.
+    """
+    pending = (Invitation.objects.filter(answered_on__isnull=False, answered_sealed=False, survey__anonymous=True)
+               .order_by().values_list("survey_id", flat=True).distinct())
+    if survey_ids is not None:
+        pending = pending.filter(survey_id__in=survey_ids)
+    sealed = 0
+    for survey_id in sorted(set(pending)):
+        with transaction.atomic():
+            if not Survey.objects.select_for_update().filter(pk=survey_id).exists():
+                continue
+            invitation_ids = list(Invitation.objects.filter(survey_id=survey_id, answered_on__isnull=False,
+                                                            answered_sealed=False).values_list("pk", flat=True))
+            for answer_id in (AnonymousResponse.objects.filter(survey_id=survey_id).order_by("id")
+                              .values_list("id", flat=True)):
+                AnonymousResponse.objects.filter(pk=answer_id).update(answers=F("answers"))
+        with transaction.atomic():
+            sealed += Invitation.objects.filter(pk__in=invitation_ids, answered_sealed=False).update(
+                answered_sealed=True)
+    return sealed
 
 
 def reminders_send_due(*, now: dt.datetime | None = None) -> int:
@@ -227,7 +299,8 @@ def invitation_from_token(token: str, *, now: dt.datetime | None = None) -> Invi
         raise LinkExpired()
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise LinkInvalid()
-    invitation = (Invitation.objects.select_related("survey__questionnaire", "survey__cohort__course", "user")
+    invitation = (Invitation.objects.select_related("survey__questionnaire", "survey__cohort__course",
+                                                  "survey__session", "user")
                   .filter(pk=invitation_id).first())
     if invitation is None:
         raise LinkInvalid()
@@ -328,13 +401,6 @@ def anonymous_draft_load(*, invitation: Invitation, token: str) -> dict:
     return tokens.draft_loads(token, invitation_id=invitation.pk) if token else {}
 
 
-def _rewrite_has_answered(invitation_id: int) -> None:
-    """Rewrite the "has answered" row in a transaction of its own (new xmin): see the module's docstring."""
-    with transaction.atomic():
-        Invitation.objects.filter(pk=invitation_id).update(answered_on=Invitation.objects.get(pk=invitation_id)
-                                                           .answered_on)
-
-
 def response_submit(*, invitation: Invitation, answers: dict, now: dt.datetime | None = None):
     """Record the answer. Anonymous: refused (AlreadyAnswered) once the person answered; the answer row and the
     "has answered" record are written together or not at all. Named: one answer per person, which a second
@@ -356,7 +422,9 @@ def response_submit(*, invitation: Invitation, answers: dict, now: dt.datetime |
             locked.answered_on = timezone.localdate(now)
             locked.save(update_fields=["answered_on"])
         if survey.anonymous:
-            transaction.on_commit(lambda: _rewrite_has_answered(locked.pk))
+            # The fast path; should it fail or the process die first, the sweep seals it (anonymity_seal's
+            # docstring). Robust: the answer is already committed, so a failure here is logged, not shown.
+            transaction.on_commit(lambda: anonymity_seal(survey_ids=[survey.pk]), robust=True)
     invitation.answered_on = locked.answered_on
     return locked
 

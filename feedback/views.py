@@ -78,7 +78,8 @@ def thanks(request):
 
 @login_required
 def trainer_results(request, survey_id):
-    survey = get_object_or_404(Survey.objects.select_related("cohort__course", "questionnaire"), pk=survey_id)
+    survey = get_object_or_404(Survey.objects.select_related("cohort__course", "questionnaire", "session"),
+                               pk=survey_id)
     if not selectors.trainer_may_see(request.user, survey):
         return _refused(request, ResultsHidden())
     return render(request, "feedback/trainer_results.html", {
@@ -88,5 +89,10 @@ def trainer_results(request, survey_id):
 
 @login_required
 def trainer_index(request):
-    rows = selectors.survey_summaries(selectors.surveys(trainer_id=request.user.pk, finished_only=True))
-    return render(request, "feedback/trainer_index.html", {"rows": rows})
+    """The trainer's own closed cohorts' surveys; `?cohort=<id>` narrows them to one (the link on that cohort's
+    card in "My cohorts"); someone else's cohort id narrows them to nothing."""
+    cohort = request.GET.get("cohort", "")
+    cohort_id = int(cohort) if cohort.isdigit() else None
+    rows = selectors.survey_summaries(selectors.surveys(trainer_id=request.user.pk, cohort_id=cohort_id,
+                                                        finished_only=True))
+    return render(request, "feedback/trainer_index.html", {"rows": rows, "cohort_id": cohort_id})

@@ -226,16 +226,19 @@ def test_nobody_is_in_two_places_at_once(demo):
 
 
 def test_every_course_asks_the_default_questionnaire_after_the_training(demo):
-    from feedback.demo import GBG_SLUG
+    from feedback.demo import GBG_SLUG, PER_SESSION_SLUG
     from feedback.models import CourseFeedbackSettings, Questionnaire
 
-    assert Questionnaire.objects.count() == 2  # the second run made no copies
+    assert Questionnaire.objects.count() == 3  # the second run made no copies
     settings_by_course = {s.course_id: s for s in CourseFeedbackSettings.objects.prefetch_related("follow_ups")}
     estonian = CoursePage.objects.filter(locale__language_code="et")
     assert set(settings_by_course) == set(estonian.values_list("pk", flat=True))
     assert all(s.questionnaire_id and s.anonymous for s in settings_by_course.values())
     gbg = estonian.get(slug=GBG_SLUG)
     assert sorted(f.months for f in settings_by_course[gbg.pk].follow_ups.all()) == [3, 6]
+    # Perepesa ("feedback after every training day") also asks after each session; the others at the end only.
+    per_session = estonian.get(slug=PER_SESSION_SLUG)
+    assert {s.course_id for s in settings_by_course.values() if s.session_questionnaire_id} == {per_session.pk}
 
 
 TRANSLATED_FIELDS = {CoursePage: ("title", "summary", "goals", "outcomes", "prerequisites", "certificate_text",

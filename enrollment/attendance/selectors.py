@@ -17,6 +17,7 @@ from accounts.roles import is_coordinator
 from courses.pages import ProgrammePage, ProgrammePart
 
 from ..models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Session, SessionStatus
+from . import trainer_links
 from .completion import CourseProgress, best_progress, course_progress, programme_progress
 from .models import Attendance, AttendanceStatus, CheckInCode
 
@@ -165,7 +166,8 @@ def trainer_dashboard(*, user, now=None) -> dict:
     - `today_sessions`: sessions that overlap today (one running past midnight included);
     - `week_sessions`: those starting in the next seven days;
     - `cohorts`: the cohorts `user` teaches, each with `closing` (a ClosingState: what is left before it can
-      be closed).
+      be closed) and `links` (other apps' links for that cohort, see trainer_links.py);
+    - `links`: other apps' links for the whole page (each registered provider may add its own query).
     Cancelled sessions are not listed among the recent ones (nothing to mark).
     """
     now = now or timezone.now()
@@ -179,9 +181,12 @@ def trainer_dashboard(*, user, now=None) -> dict:
     recent.sort(key=lambda s: s.unmarked_count == 0)  # stable: unmarked first, each group newest first
     cohorts = trainer_cohorts(user=user)
     states = closing_states(cohorts=cohorts, now=now)
+    page_links, cohort_links = trainer_links.links_for(user=user, cohorts=cohorts)
     for cohort in cohorts:
         cohort.closing = states[cohort.pk]
+        cohort.links = cohort_links.get(cohort.pk, [])
     return {
+        "links": page_links,
         "recent_sessions": recent,
         "today_sessions": [s for s in sessions if s.starts_at < tomorrow and s.ends_at > today],
         "week_sessions": [s for s in sessions if s.starts_at >= tomorrow],

@@ -66,6 +66,19 @@ def test_coordinator_sets_a_course_questionnaire_anonymity_and_follow_ups(client
     assert sorted(feedback_settings.follow_ups.values_list("months", flat=True)) == [3, 6]
 
 
+def test_coordinator_turns_on_a_questionnaire_after_each_session(client, coordinator):
+    course = factories.CoursePageFactory()
+    after = services.questionnaire_create(title="Pärast", questions=[{"kind": "rating", "text": "Hinne"}])
+    per_session = services.questionnaire_create(title="Päeva lõpus", questions=[{"kind": "rating", "text": "Päev"}])
+    client.force_login(coordinator)
+    data = {"course": str(course.pk), "questionnaire": str(after.pk), "session_questionnaire": str(per_session.pk),
+            "anonymous": "on", **_inline("follow_ups", [])}
+    response = client.post(reverse("feedback_courses:add"), data)
+    assert response.status_code == 302
+    feedback_settings = CourseFeedbackSettings.objects.get(course=course)
+    assert feedback_settings.session_questionnaire == per_session and feedback_settings.questionnaire == after
+
+
 def _answered(people, **kwargs):
     data = finished_cohort(people=people, **kwargs)
     services.invitations_send_due()
@@ -85,7 +98,7 @@ def test_results_pages_and_downloads(client, coordinator, trainer):
     assert index.status_code == 200 and str(data["cohort"]) in index.content.decode()
     page = client.get(reverse("feedback_results:survey", args=[survey.pk]))
     assert page.status_code == 200 and page.context["results"].shown
-    assert "Vastus 1" in page.content.decode() and "<meter" in page.content.decode()
+    assert "Vastus 1" in page.content.decode() and "data-feedback-chart" in page.content.decode()
     assert client.get(reverse("feedback_results:course", args=[data["course"].pk])).status_code == 200
     per_trainer = client.get(reverse("feedback_results:trainers"))
     assert per_trainer.status_code == 200 and trainer.full_name in per_trainer.content.decode()

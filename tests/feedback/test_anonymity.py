@@ -79,6 +79,9 @@ def test_the_answer_and_the_has_answered_record_do_not_share_a_transaction_id():
         cursor.execute("SELECT xmin::text FROM feedback_invitation WHERE id = %s", [invitation.pk])
         invitation_xmin = cursor.fetchone()[0]
     assert answer_xmin != invitation_xmin
+    invitation.refresh_from_db()
+    assert invitation.answered_sealed  # the fast path sealed it: nothing left for the sweep
+    assert services.anonymity_seal() == 0
 
 
 def test_results_hidden_below_five_answers_and_shown_at_five():
@@ -129,3 +132,99 @@ def test_named_mode_one_answer_per_person_editable_until_the_deadline():
     assert answer.submitted_at is not None
     assert answer.answers[str(survey.questionnaire.questions.first().pk)] == 2
     assert not AnonymousResponse.objects.exists()
+
+
+# --- durable unlinking: the sweep seals what the after-commit step did not ---------------------------------
+
+def _xmins(table: str, survey_id: int) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT xmin::text FROM {table} WHERE survey_id = %s", [survey_id])  # noqa: S608
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _answered_without_the_after_commit_step(people: int):
+    """`people` anonymous answers whose process died right after COMMIT: the after-commit seal never ran."""
+    from unittest import mock
+
+    from tests.base_data import ensure_base_data
+
+    ensure_base_data()
+    data = finished_cohort(people=people)
+    services.invitations_send_due()
+    invitations = list(Invitation.objects.filter(survey__cohort=data["cohort"]).order_by("pk"))
+    arrival = []
+    with mock.patch("feedback.services.anonymity_seal") as seal:
+        for invitation in invitations:
+            before = set(AnonymousResponse.objects.values_list("id", flat=True))
+            services.response_submit(invitation=invitation, answers=full_answers(invitation.survey))
+            arrival += list(set(AnonymousResponse.objects.values_list("id", flat=True)) - before)
+    assert seal.call_count == people  # the fast path was asked for, and did not happen
+    return invitations[0].survey, arrival
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_after_the_sweep_no_answer_shares_a_transaction_id_with_any_invitation_even_if_the_process_died():
+    import io
+
+    from django.core.management import call_command
+
+    survey, _arrival = _answered_without_the_after_commit_step(3)
+    # The control: without the seal, each answer carries the transaction id of its "has answered" record.
+    assert set(_xmins("feedback_anonymousresponse", survey.pk)) <= set(_xmins("feedback_invitation", survey.pk))
+    assert Invitation.objects.filter(answered_on__isnull=False, answered_sealed=False).count() == 3
+    out = io.StringIO()
+    call_command("sweep", stdout=out)
+    assert "feedback_anonymity=3" in out.getvalue()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT xmin::text FROM feedback_anonymousresponse")
+        answer_xmins = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT xmin::text FROM feedback_invitation")
+        invitation_xmins = {row[0] for row in cursor.fetchall()}
+    assert answer_xmins and not answer_xmins & invitation_xmins
+    # The survey's answers share one stamp: their transaction ids no longer tell in which order they came.
+    assert len(answer_xmins) == 1
+    assert not Invitation.objects.filter(answered_on__isnull=False, answered_sealed=False).exists()
+    out = io.StringIO()
+    call_command("sweep", stdout=out)
+    assert "feedback_anonymity=0" in out.getvalue()  # idempotent: nothing left to seal
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_after_sealing_the_stored_order_of_answers_is_their_random_key_not_their_arrival():
+    """A SELECT without ORDER BY returns rows in their physical order, which follows insertion: sealing
+    rewrites the survey's answers one by one in the order of their random keys."""
+    survey, arrival = _answered_without_the_after_commit_step(8)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM feedback_anonymousresponse WHERE survey_id = %s ORDER BY ctid", [survey.pk])
+        assert [row[0] for row in cursor.fetchall()] == arrival  # the control: stored as they came
+    services.anonymity_seal()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM feedback_anonymousresponse WHERE survey_id = %s ORDER BY ctid", [survey.pk])
+        stored = [row[0] for row in cursor.fetchall()]
+    assert stored == sorted(arrival) != arrival
+
+
+def test_anonymous_keys_are_random_and_their_order_is_not_the_order_of_arrival():
+    """Sequential keys (or time-ordered UUIDs: versions 1, 6, 7) would pair the n-th answer with the n-th
+    "has answered" record; a version-4 UUID is random, and the table's ordering is by that key alone."""
+    assert AnonymousResponse().id.version == 4
+    assert AnonymousResponse._meta.ordering == ["id"]
+    data = finished_cohort(people=10)
+    services.invitations_send_due()
+    arrival = []
+    for invitation in Invitation.objects.filter(survey__cohort=data["cohort"]).order_by("pk"):
+        before = set(AnonymousResponse.objects.values_list("id", flat=True))
+        services.response_submit(invitation=invitation, answers=full_answers(invitation.survey))
+        arrival += list(set(AnonymousResponse.objects.values_list("id", flat=True)) - before)
+    listed = list(AnonymousResponse.objects.values_list("id", flat=True))
+    assert sorted(listed) == sorted(arrival) and listed != arrival  # 1 in 10! that they agree by chance
+
+
+def test_named_answers_need_no_seal():
+    data = finished_cohort(people=1, anonymous=False)
+    services.invitations_send_due()
+    invitation = Invitation.objects.get(survey__cohort=data["cohort"])
+    services.response_submit(invitation=invitation, answers=full_answers(invitation.survey))
+    assert services.anonymity_seal() == 0

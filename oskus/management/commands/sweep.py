@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from certificates.services import qualification_reminders_send
 from enrollment.attendance.services import cohorts_close_due
 from enrollment.services import offers_expire_due, reminders_send_due
+from feedback.services import anonymity_seal as feedback_anonymity_seal
 from feedback.services import sweep_step as feedback_sweep_step
 from outbox.services import messages_requeue_overdue, outbox_prune, tasks_recover_abandoned, tasks_retry_transient
 from privacy.services.retention import retention_sweep
@@ -31,6 +32,8 @@ JOBS = (
     ("closed_cohorts", cohorts_close_due),
     ("qualification_reminders", qualification_reminders_send),
     ("feedback_invitations", feedback_sweep_step),  # after closing: a follow-up asks who completed
+    # Anonymous answers whose after-commit unlinking died with its process (feedback.services.anonymity_seal).
+    ("feedback_anonymity", feedback_anonymity_seal),
     ("retention", retention_sweep),  # personal data past its retention period (privacy/services/retention.py)
     # Reliability safety nets (outbox.services): tasks of dead workers, messages whose task went missing.
     ("abandoned_tasks", tasks_recover_abandoned),
