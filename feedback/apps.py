@@ -18,3 +18,6 @@ class FeedbackConfig(AppConfig):
 
         prompts.register(my_trainings_prompts)
         trainer_links.register(feedback_trainer_links)
+        from .signals import connect_my_trainings_cache
+
+        connect_my_trainings_cache()

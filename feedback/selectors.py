@@ -3,6 +3,7 @@ see them, the prompts in "My trainings", the person's own named answers (persona
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -248,16 +249,21 @@ def my_trainings_prompts(user) -> list:
     from enrollment.my_trainings.prompts import Prompt
 
     today = timezone.localdate()
-    # One query on feedback's own tables for the usual visitor (nothing open): My trainings' list is cached
-    # per person and this prompt must not read enrollment's tables again on each visit.
+    # Part of the person's cached My trainings page (read when it is built): feedback's signals say when it
+    # changes (apps.py), and each prompt says until when it applies.
     invitations = list(Invitation.objects.filter(user=user, answered_on__isnull=True, survey__closes_on__gte=today)
                        .select_related("survey").order_by("survey__closes_on", "pk"))
     if not invitations:
         return []
     invitations = (Invitation.objects.filter(pk__in=[i.pk for i in invitations])
                    .select_related("survey__cohort__course", "survey__session").order_by("survey__closes_on", "pk"))
-    return [Prompt(text=_prompt_text(i.survey), url=invitation_path(i), link_label=_("Answer the questionnaire"))
-            for i in invitations]
+    return [Prompt(text=_prompt_text(i.survey), url=invitation_path(i), link_label=_("Answer the questionnaire"),
+                   until=_day_after(i.survey.closes_on)) for i in invitations]
+
+
+def _day_after(day: dt.date) -> dt.datetime:
+    """The start of the day after `day` in the site's time zone: when a questionnaire closing on `day` closes."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
 def _prompt_text(survey: Survey) -> str:

@@ -10,7 +10,8 @@ Correctness comes from the key, never from guessing when to delete an entry. The
 - this person's attendance version, which rises after every change of one of their attendance marks;
 - the person, the language and the time zone.
 An entry also expires at the next moment the list would change by the clock alone (a session starts or
-ends, a cancellation deadline passes: `MyTrainings.valid_until`), and at the latest after MAX_SECONDS.
+ends, a cancellation deadline passes: `MyTrainings.valid_until`; a prompt stops applying: `Prompt.until`), and at
+the latest after MAX_SECONDS. Other apps' prompts are part of the entry; their apps call `person_changed`.
 A list with an offered place is not stored (its accept/decline forms carry the visitor's CSRF token).
 
 Off unless `OSKUS_MY_TRAININGS_CACHE` is true (the default when REDIS_URL is set): with a per-process
@@ -37,7 +38,7 @@ MARKS_KEY = "oskus:my-trainings:marks:{user_id}"
 SCHEDULE_KEY = "oskus:my-trainings:schedule"
 APP_DIR = Path(__file__).resolve().parent.parent  # the enrollment app
 # Everything the rendered list depends on besides the data (the key holds the data's versions).
-CODE_FILES = ("templates/enrollment/includes/my_trainings_list.html",
+CODE_FILES = ("templates/enrollment/includes/my_trainings_list.html", "my_trainings/prompts.py",
               "templates/enrollment/includes/session_list.html",
               "templates/enrollment/includes/attendance_progress.html",
               "templatetags/enrollment_tags.py", "templatetags/attendance_tags.py",
@@ -114,6 +115,16 @@ def _bump_marks(user_id: int) -> None:
         cache.set(key, int(timezone.now().timestamp() * 1000), None)
 
 
+def person_changed(user_id: int) -> None:
+    """Something this person's page shows changed (e.g. a prompt of another app): their stored page is stale,
+    now and again after the commit, so that a page built from the rows before the commit is never stored
+    under the new version."""
+    if not enabled():
+        return
+    _bump_marks(user_id)
+    transaction.on_commit(lambda: _bump_marks(user_id))
+
+
 def attendance_changed(sender, instance, raw=False, **kwargs) -> None:
     """post_save / post_delete of Attendance: the person's hours changed (now, and again after the commit,
     so that a list built from the data before the commit is never stored under the new version)."""
@@ -125,5 +136,4 @@ def attendance_changed(sender, instance, raw=False, **kwargs) -> None:
         user_id = Enrollment.objects.filter(pk=instance.enrollment_id).values_list("user_id", flat=True).first()
     if user_id is None:  # the enrollment went too: its deletion raised the schedule version
         return
-    _bump_marks(user_id)
-    transaction.on_commit(lambda: _bump_marks(user_id))
+    person_changed(user_id)

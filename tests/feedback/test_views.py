@@ -120,6 +120,61 @@ def test_my_trainings_prompts_an_open_questionnaire(client):
     assert "/feedback/" not in client.get(reverse("my_trainings")).content.decode()
 
 
+@pytest.fixture
+def my_trainings_cached(settings):
+    from django.core.cache import cache
+
+    settings.OSKUS_MY_TRAININGS_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_the_prompt_lives_in_the_cached_my_trainings_and_follows_every_change(
+        client, my_trainings_cached, django_capture_on_commit_callbacks):
+    """The prompt is part of the person's cached page (no query of its own on a hit), yet it appears with a new
+    invitation, goes when answered, and the page is never kept past the questionnaire's closing day."""
+    person = finished_cohort(people=1)["enrollments"][0].user
+    client.force_login(person)
+    assert "/feedback/" not in client.get(reverse("my_trainings")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitations_send_due()
+    invitation = Invitation.objects.get(user=person)
+    page = client.get(reverse("my_trainings")).content.decode()
+    assert _url(invitation) in page, "a new invitation shows at once"
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    with CaptureQueriesContext(connection) as hit:
+        assert _url(invitation) in client.get(reverse("my_trainings")).content.decode()
+    assert not [q for q in hit.captured_queries if "feedback_invitation" in q["sql"]], "a hit asks feedback nothing"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.response_submit(invitation=invitation, answers=full_answers(invitation.survey))
+    assert "/feedback/" not in client.get(reverse("my_trainings")).content.decode()
+
+
+def test_a_cached_page_with_a_prompt_expires_when_the_questionnaire_closes(client, my_trainings_cached,
+                                                                          monkeypatch):
+    from enrollment.my_trainings import cache as my_trainings_cache
+
+    _data, (invitation, *_rest) = _invitation(people=1)
+    client.force_login(invitation.user)
+    stored = {}
+    real_set = my_trainings_cache.cache.set
+
+    def recording_set(key, value, timeout=None, **kwargs):
+        if key.startswith("oskus:my-trainings:"):
+            stored["t"] = timeout
+        return real_set(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(my_trainings_cache.cache, "set", recording_set)
+    client.get(reverse("my_trainings"))
+    closes = timezone.make_aware(dt.datetime.combine(invitation.survey.closes_on + dt.timedelta(days=1),
+                                                     dt.time.min))
+    assert "t" in stored and stored["t"] <= max(1, (closes - timezone.now()).total_seconds())
+
+
 def test_trainer_sees_own_closed_cohort_results_only(client, trainer):
     other_trainer = __import__("tests.factories", fromlist=["UserFactory"]).UserFactory(groups=["Trainers"])
     data, invitations = _invitation(people=5, trainers=[trainer])
