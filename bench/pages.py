@@ -212,8 +212,7 @@ def main() -> int:
     try:
         redis, redis_url = start_redis()
         env = bench_env(existing_database() if args.reuse_db else fresh_database(), redis_url)
-        if not args.reuse_db:
-            run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)
+        run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)  # a reused database may lag behind
         run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
         data = Context(base="", env=env).django(f"LOAD_DATA = {not args.reuse_db}\n" + LOAD)
         print(f"# data: {data['courses']} courses, {data['cohorts']} cohorts", file=sys.stderr)
