@@ -419,6 +419,13 @@ OUTBOX_PRUNE_SUCCESSFUL_TASKS_DAYS = int(os.environ.get("OUTBOX_PRUNE_SUCCESSFUL
 OUTBOX_PRUNE_FAILED_TASKS_DAYS = int(os.environ.get("OUTBOX_PRUNE_FAILED_TASKS_DAYS", "90"))
 OUTBOX_PRUNE_MESSAGES_DAYS = int(os.environ.get("OUTBOX_PRUNE_MESSAGES_DAYS", "365"))
 
+# Reports (reports/, docs/reports.md): a table with more rows than this is downloaded through a background task
+# (a progress page, then a link) instead of at once; its file is deleted by `sweep` this many days after it was
+# ready; the programme progress page shows this many people a page.
+REPORTS_BACKGROUND_DOWNLOAD_ROWS = int(os.environ.get("REPORTS_BACKGROUND_DOWNLOAD_ROWS", "5000"))
+REPORTS_DOWNLOAD_DAYS = int(os.environ.get("REPORTS_DOWNLOAD_DAYS", "7"))
+REPORTS_PROGRAMME_PAGE_SIZE = 50
+
 # Guessing check-in codes: wrong codes allowed per person and per session within the window (then 429).
 ATTENDANCE_CHECKIN_MAX_FAILURES = 5
 ATTENDANCE_CHECKIN_SESSION_MAX_FAILURES = 100

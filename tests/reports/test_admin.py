@@ -165,3 +165,28 @@ def test_chart_js_is_collected_as_a_static_file_from_npm():
     found = finders.find("vendor/chart.js/chart.umd.min.js")
     assert found and "node_modules" in str(found)
     assert finders.find("reports/reports.js")
+
+
+def test_the_programme_page_shows_one_page_of_people_with_links_to_the_others(client, world, coordinator,
+                                                                               settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.REPORTS_PROGRAMME_PAGE_SIZE = 2
+    client.force_login(coordinator)
+    url = reverse("reports:report", args=["programme"])
+    client.get(url)  # warm-up: Wagtail's menus and the user's groups read once per process
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(url, {"page": 2})
+    table = response.context["tables"][0]
+    assert [r[0] for r in table.rows] == ["Cili Cee", "Eha Ee"]
+    html = response.content.decode()
+    assert 'href="?page=1" rel="prev"' in html and 'rel="next"' not in html
+    cohort = factories.CohortFactory(course=world["course_b"], code="many")
+    for _i in range(40):
+        factories.AttendanceFactory(enrollment=factories.EnrollmentFactory(cohort=cohort, status="confirmed"))
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url, {"page": 2})
+    assert len(response.context["tables"][0].rows) == 2
+    assert 'rel="next"' in response.content.decode()
+    assert len(large) == len(small)

@@ -13,6 +13,7 @@ from enrollment.services import offers_expire_due, reminders_send_due
 from feedback.services import sweep_step as feedback_sweep_step
 from outbox.services import messages_requeue_overdue, outbox_prune, tasks_recover_abandoned, tasks_retry_transient
 from privacy.services.retention import retention_sweep
+from reports.downloads import exports_expire_due as report_downloads_expire_due
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ JOBS = (
     ("qualification_reminders", qualification_reminders_send),
     ("feedback_invitations", feedback_sweep_step),  # after closing: a follow-up asks who completed
     ("retention", retention_sweep),  # personal data past its retention period (privacy/services/retention.py)
+    ("report_downloads", report_downloads_expire_due),  # background report files past REPORTS_DOWNLOAD_DAYS
     # Reliability safety nets (outbox.services): tasks of dead workers, messages whose task went missing.
     ("abandoned_tasks", tasks_recover_abandoned),
     ("transient_task_retries", tasks_retry_transient),
