@@ -36,7 +36,6 @@ def load(courses: int = COURSES, cohorts: int = COHORTS) -> dict:
             title=f"Koolitus {n:03d}: {rng.choice(topics).name.lower()} praktikas",
             slug=f"bench-koolitus-{n}",
             summary="Praktiline koolitus sotsiaalvaldkonna spetsialistidele: juhtumid, arutelud ja tööriistad.",
-            summary_en="A practical training for social-sector specialists: cases, discussions and tools.",
             goals="<ul><li>Märgata</li><li>Toetada</li></ul>", outcomes="<p>Osaleja oskab.</p>",
             academic_hours=Decimal(rng.choice([8, 16, 24, 32])), format=rng.choice(CourseFormat.values),
             provider=rng.choice(providers), funding=courses_demo.ESF_FUNDING, funding_share=85,

@@ -114,7 +114,7 @@ def test_trends_per_month(world):
 
 
 @pytest.mark.parametrize("report, queries", [
-    (selectors.participants, 5), (selectors.delivery, 7), (selectors.cascade, 4), (selectors.trends, 4),
+    (selectors.participants, 5), (selectors.delivery, 8), (selectors.cascade, 4), (selectors.trends, 5),
 ])
 def test_a_fixed_number_of_queries_whatever_the_data_size(world, report, queries):
     with CaptureQueriesContext(connection) as small:
