@@ -220,8 +220,18 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Chart.js (the reports' charts) comes from npm (package.json) and is collected from node_modules like any file.
-STATICFILES_DIRS = [BASE_DIR / "site" / "static", ("vendor/chart.js", BASE_DIR / "node_modules" / "chart.js" / "dist")]
+STATICFILES_DIRS = [BASE_DIR / "site" / "static"]
+# Files from npm (package.json; `make run` and `make test` run `npm install`), one by one (oskus/static_finders.py):
+# Chart.js for the reports' charts, and the source map its minified build names.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "oskus.static_finders.NpmFileFinder",
+]
+STATICFILES_NPM_FILES = {
+    "vendor/chart.js/chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
+    "vendor/chart.js/chart.umd.min.js.map": "chart.js/dist/chart.umd.min.js.map",
+}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Generated files with personal data (certificate PDFs) live in their own storage, OUTSIDE MEDIA_ROOT, under

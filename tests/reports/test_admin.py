@@ -159,12 +159,32 @@ def test_the_map_shades_the_15_counties_by_the_county_table(client, world, coord
 
 
 def test_chart_js_is_collected_as_a_static_file_from_npm():
-    """package.json installs Chart.js; STATICFILES_DIRS collects it (collectstatic and the development server)."""
+    """package.json installs Chart.js; only the one file the pages load (and the source map it names, which
+    collectstatic's manifest storage looks for) is served and collected, not the package's whole dist/."""
     from django.contrib.staticfiles import finders
 
     found = finders.find("vendor/chart.js/chart.umd.min.js")
     assert found and "node_modules" in str(found)
     assert finders.find("reports/reports.js")
+    assert finders.find("vendor/chart.js/chart.js") is None and finders.find("vendor/chart.js/helpers.js") is None
+    listed = {path if not getattr(storage, "prefix", None) else f"{storage.prefix}/{path}"
+              for finder in finders.get_finders() for path, storage in finder.list([])}
+    assert {p for p in listed if "chart" in p.lower() or "node_modules" in p} == {
+        "vendor/chart.js/chart.umd.min.js", "vendor/chart.js/chart.umd.min.js.map"}
+
+
+def test_collectstatic_copies_chart_js_and_nothing_else_of_its_package(tmp_path, settings):
+    """With the production storage (hashed names: it follows the source-map reference), as a deployment runs it."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = str(tmp_path)
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
+    call_command("collectstatic", "--noinput", verbosity=0)
+    collected = sorted(p.name for p in (tmp_path / "vendor" / "chart.js").iterdir())
+    assert "chart.umd.min.js" in collected and "chart.umd.min.js.map" in collected
+    assert not [n for n in collected if not n.startswith("chart.umd.min.")]
+    assert sum(p.stat().st_size for p in (tmp_path / "vendor").rglob("*")) < 5_000_000
 
 
 def test_the_programme_page_shows_one_page_of_people_with_links_to_the_others(client, world, coordinator,
