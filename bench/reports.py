@@ -61,10 +61,9 @@ def main() -> int:
                                                 defaults={"is_superuser": True, "is_staff": True})
     client = Client()
     client.force_login(coordinator)
-    from reports.definitions import REPORTS
-
     from accounts.models import County
     from courses.pages import CoursePage
+    from reports.definitions import REPORTS
 
     county = County.objects.get(name="Tartu maakond").pk
     course = CoursePage.objects.filter(cohorts__isnull=False).order_by("pk").values_list("pk", flat=True).first()
@@ -100,10 +99,10 @@ def main() -> int:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS OFF) " + slowest["sql"])
                 print("\n".join("    " + row[0] for row in cursor.fetchall()))
     # The programme's whole table, as the background download task builds it (every person, not a page).
+    from django.test import override_settings
+
     from reports import downloads
     from reports.scope import Scope
-
-    from django.test import override_settings
 
     for fmt in ("csv", "xlsx"):
         with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):

@@ -85,6 +85,7 @@ def test_a_large_download_is_built_in_the_background_with_the_same_figures(clien
     status = client.get(reverse("reports:export_status", args=[export.pk])).json()
     assert status["state"] == "ready" and status["progress"] == 100
     assert status["url"] == reverse("reports:export_file", args=[export.pk])
+    assert reverse("reports:export", args=[export.pk]) in client.get(reverse("reports:index")).content.decode()
 
     background = _csv_bytes(client.get(reverse("reports:export_file", args=[export.pk])))
     with override_settings(REPORTS_BACKGROUND_DOWNLOAD_ROWS=100_000):
