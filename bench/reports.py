@@ -10,6 +10,7 @@ warm-up; the median wall time and the number of queries are printed, and the sam
 """
 
 import argparse
+import datetime as dt
 import os
 import statistics
 import subprocess
@@ -44,13 +45,14 @@ def main() -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
     from django.urls import reverse
+    from django.utils import timezone
 
     from accounts.models import User
     from bench import reports_loader
     from enrollment.models import Cohort, Enrollment
 
+    call_command("migrate", "--noinput", verbosity=0)  # with --reuse-db too: new indexes reach the old data
     if not args.reuse_db:
-        call_command("migrate", "--noinput", verbosity=0)
         started = time.perf_counter()
         print("# loaded", reports_loader.load(), f"in {time.perf_counter() - started:.0f} s", flush=True)
     setup_test_environment()
@@ -59,9 +61,21 @@ def main() -> int:
                                                 defaults={"is_superuser": True, "is_staff": True})
     client = Client()
     client.force_login(coordinator)
-    from reports.views import REPORTS
+    from accounts.models import County
+    from courses.pages import CoursePage
+    from reports.definitions import REPORTS
 
+    county = County.objects.get(name="Tartu maakond").pk
+    course = CoursePage.objects.filter(cohorts__isnull=False).order_by("pk").values_list("pk", flat=True).first()
+    year_ago = (timezone.localdate() - dt.timedelta(days=365)).isoformat()
+    half_year_ago = (timezone.localdate() - dt.timedelta(days=182)).isoformat()
     pages = [(name, reverse("reports:report", args=[name])) for name in REPORTS]
+    pages.append(("programme_page_20", reverse("reports:report", args=["programme"]) + "?page=20"))
+    for name in REPORTS:  # the same report for one county, one course and half a year
+        pages.append((f"{name}_county", reverse("reports:report", args=[name]) + f"?county={county}"))
+        pages.append((f"{name}_course", reverse("reports:report", args=[name]) + f"?course={course}"))
+        pages.append((f"{name}_period", reverse("reports:report", args=[name])
+                      + f"?date_from={year_ago}&date_to={half_year_ago}"))
     pages.append(("desk", reverse("wagtailadmin_home")))
     pages.append(("participants_csv", reverse("reports:download", args=["participants", "municipality", "csv"])))
     pages.append(("delivery_xlsx", reverse("reports:download", args=["delivery", "delivery", "xlsx"])))
@@ -79,11 +93,28 @@ def main() -> int:
             queries = len(captured)
         print(f"page={name} median_ms={statistics.median(times):.0f} max_ms={max(times):.0f} queries={queries}",
               flush=True)
-        if args.explain and name in REPORTS:
+        if args.explain and name.split("_")[0] in REPORTS and not name.endswith(("csv", "xlsx")):
             slowest = max(captured.captured_queries, key=lambda q: float(q["time"]))
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS OFF) " + slowest["sql"])
                 print("\n".join("    " + row[0] for row in cursor.fetchall()))
+    # The programme's whole table, as the background download task builds it (every person, not a page).
+    from django.test import override_settings
+
+    from reports import downloads
+    from reports.scope import Scope
+
+    for fmt in ("csv", "xlsx"):
+        with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):
+            export = downloads.export_request(user=coordinator, report="programme", table="programme", fmt=fmt,
+                                              scope=Scope(now=timezone.now()))
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            downloads.export_build(export_id=export.pk)
+        export.refresh_from_db()
+        print(f"task=programme_{fmt} ms={(time.perf_counter() - started) * 1000:.0f} rows={export.rows} "
+              f"queries={len(captured)} state={export.state}", flush=True)
+        downloads._delete([export])
     return 0
 
 

@@ -93,6 +93,11 @@ REGISTRY: tuple[PersonalData, ...] = (
     # are scrubbed (collectors.staff_work_erase).
     PersonalData("work_as_staff", links=c.STAFF_WORK_LINKS, export=c.staff_work_export, erase=c.staff_work_erase,
                  apps=("enrollment", "certificates", "wagtailcore")),
+    # Downloads of report tables a coordinator asked for (reports/downloads.py); erasing anyone also deletes the
+    # files of tables that list people by name.
+    PersonalData("report_downloads", links=("reports.ReportExport.requested_by",),
+                 export=by_path("reports.downloads.personal_data"),
+                 erase=by_path("reports.downloads.personal_data_erase")),
     PersonalData("privacy_requests", links=("privacy.DataExport.user", "privacy.DataExport.requested_by",
                                             "privacy.ErasureRequest.user", "privacy.RetainedIdentity.user",
                                             "privacy.InactivityWarning.user"),

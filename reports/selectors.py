@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -31,7 +32,7 @@ from enrollment.models import (
 )
 
 from .hours import HOURS, mark_hours, session_hours, to_hours
-from .scope import CLOSED_STATUSES, PARTICIPANT_STATUSES, Scope
+from .scope import CLOSED_STATUSES, Scope
 from .tables import Table, rate
 
 UNKNOWN = "\u2013"
@@ -106,26 +107,37 @@ def _held_sessions(scope: Scope):
             .exclude(status=SessionStatus.CANCELLED).order_by())
 
 
+def _participants_per_cohort(scope: Scope) -> dict[int, int]:
+    """Participants (in the county, when one is chosen) of each cohort in scope. 1 query.
+
+    Person-hours expected = each held session's hours x its cohort's participants, summed: the sessions are
+    grouped per cohort in the database and multiplied here, instead of counting a cohort's participants again for
+    every one of its sessions (a correlated subquery per session, seconds at 50,000 enrollments).
+    """
+    return dict(scope.participants().order_by().values("cohort_id").annotate(n=Count("pk"))
+                .values_list("cohort_id", "n"))
+
+
 def delivery(scope: Scope) -> dict[str, Table]:
     """Per course and in total: cohorts and sessions held, academic hours delivered, person-hours attended and
     expected, the attendance rate, participants and people, the completion rate, and the waitlist demand (people
-    who waited for a place in a course and never got one in any of its cohorts). 7 queries.
+    who waited for a place in a course and never got one in any of its cohorts). 8 queries.
 
     - attendance rate = person-hours attended / person-hours expected (each held session's hours times the
       cohort's participants);
     - completion rate = completed / (completed + not completed), over closed enrollments.
     """
-    participants_of_cohort = (Enrollment.objects.filter(scope.county_q(), cohort_id=OuterRef("cohort_id"),
-                                                        status__in=PARTICIPANT_STATUSES)
-                              .order_by().values("cohort_id").annotate(n=Count("pk")).values("n"))
-    sessions = {row["cohort__course_id"]: row for row in
-                _held_sessions(scope).values("cohort__course_id")
-                .annotate(cohorts=Count("cohort_id", distinct=True), sessions=Count("pk"),
-                          hours=Sum(session_hours(), output_field=HOURS),
-                          expected=Sum(session_hours() * Subquery(participants_of_cohort, output_field=HOURS),
-                                       output_field=HOURS))}
+    participants_of_cohort = _participants_per_cohort(scope)
+    sessions = defaultdict(lambda: {"cohorts": 0, "sessions": 0, "hours": Decimal("0"), "expected": Decimal("0")})
+    for row in (_held_sessions(scope).values("cohort_id", "cohort__course_id")
+                .annotate(sessions=Count("pk"), hours=Sum(session_hours(), output_field=HOURS))):
+        course, hours = sessions[row["cohort__course_id"]], to_hours(row["hours"])
+        course["cohorts"] += 1
+        course["sessions"] += row["sessions"]
+        course["hours"] += hours
+        course["expected"] += hours * participants_of_cohort.get(row["cohort_id"], 0)
     attended = {row["enrollment__cohort__course_id"]: row["hours"] for row in
-                Attendance.objects.filter(enrollment__in=scope.participants(), session__ends_at__lte=scope.at)
+                Attendance.objects.filter(scope.participant_q("enrollment__"), session__ends_at__lte=scope.at)
                 .exclude(session__status=SessionStatus.CANCELLED).order_by()
                 .values("enrollment__cohort__course_id").annotate(hours=Sum(mark_hours(), output_field=HOURS))}
     people = {row["cohort__course_id"]: row for row in
@@ -179,12 +191,52 @@ def default_programme() -> ProgrammePage | None:
     return ProgrammePage.objects.order_by("title").first()
 
 
-def programme_progress(scope: Scope, programme: ProgrammePage | None = None) -> dict[str, Table]:
-    """For one programme (the filter's, else the first): each participant's attended hours per part (capped at the
-    part's hours), the programme total, and whether they are on track. 5 queries (1 without a programme).
+def _programme_enrollments(scope: Scope, course_ids: list[int]):
+    return scope.participants().filter(cohort__course_id__in=course_ids).order_by()
 
-    On track: in every course part where sessions of the person's cohort have been held, the hours attended are
-    at least the course's completion share (e.g. 80 %) of the hours held so far, or the part is completed.
+
+def _standing(scope: Scope, course_ids: list[int]) -> dict[tuple[int, int], dict]:
+    """Per (person, course): `hours` attended (every mark of the person's enrollments of the course, cancelled
+    sessions left out), `held` (the hours held so far in their cohorts), `completed` (one of them is) and
+    `behind` (see `part_behind`). 2 queries."""
+    enrollments = _programme_enrollments(scope, course_ids)
+    attended = {(row["enrollment__user_id"], row["enrollment__cohort__course_id"]): row["hours"] for row in
+                Attendance.objects.filter(scope.participant_q("enrollment__"),
+                                          enrollment__cohort__course_id__in=course_ids)
+                .exclude(session__status=SessionStatus.CANCELLED).order_by()
+                .values("enrollment__user_id", "enrollment__cohort__course_id")
+                .annotate(hours=Sum(mark_hours(), output_field=HOURS))}
+    held_of_cohort = (Session.objects.filter(cohort_id=OuterRef("cohort_id"), ends_at__lte=scope.at)
+                      .exclude(status=SessionStatus.CANCELLED).order_by().values("cohort_id")
+                      .annotate(h=Sum(session_hours(), output_field=HOURS)).values("h"))
+    standing = {}
+    for row in (enrollments.values("user_id", "cohort__course_id", "cohort__course__completion_min_percent")
+                .annotate(held=Sum(Subquery(held_of_cohort, output_field=HOURS), output_field=HOURS),
+                          completed=Count("pk", filter=Q(status=EnrollmentStatus.COMPLETED)))):
+        key = (row["user_id"], row["cohort__course_id"])
+        figures = {"hours": to_hours(attended.get(key)), "held": to_hours(row["held"]),
+                   "completed": bool(row["completed"]),
+                   "required": row["cohort__course__completion_min_percent"] or 80}
+        figures["behind"] = part_behind(**figures)
+        standing[key] = figures
+    return standing
+
+
+def part_behind(*, hours: Decimal, held: Decimal, completed: bool, required: int) -> bool:
+    """The one definition of "behind" in a programme part: not completed, sessions held, and the hours attended
+    less than the course's completion share (e.g. 80 %) of the hours held so far. On track: behind in no part."""
+    return not completed and held > 0 and hours * 100 < held * required
+
+
+def programme_progress(scope: Scope, programme: ProgrammePage | None = None, *,
+                       page: int | None = None) -> dict[str, Table]:
+    """For one programme (the filter's, else the first): each participant's attended hours per part (capped at the
+    part's hours), the programme total, parts completed and whether they are on track (`part_behind`).
+
+    `page` (from 1) shows one page of REPORTS_PROGRAMME_PAGE_SIZE people in name order, None everyone (the
+    downloads); the total row counts everyone. 4 queries whatever the page and the data size (5 without a
+    programme given): the parts, everyone's figures per part (2: hours attended, hours held and completions,
+    grouped in the database), and the page's people.
     """
     programme = programme or scope.programme or default_programme()
     if programme is None:
@@ -192,55 +244,57 @@ def programme_progress(scope: Scope, programme: ProgrammePage | None = None) -> 
     parts = list(ProgrammePart.objects.filter(page_id=programme.pk).select_related("course")
                  .order_by("sort_order", "pk"))
     course_ids = [p.course_id for p in parts if p.course_id]
-    enrollments = scope.participants().filter(cohort__course_id__in=course_ids).order_by()
-    attended = {(row["enrollment__user_id"], row["enrollment__cohort__course_id"]): to_hours(row["hours"]) for row in
-                Attendance.objects.filter(enrollment__in=enrollments)
-                .exclude(session__status=SessionStatus.CANCELLED).order_by()
-                .values("enrollment__user_id", "enrollment__cohort__course_id")
-                .annotate(hours=Sum(mark_hours(), output_field=HOURS))}
-    held_of_cohort = (Session.objects.filter(cohort_id=OuterRef("cohort_id"), ends_at__lte=scope.at)
-                      .exclude(status=SessionStatus.CANCELLED).order_by().values("cohort_id")
-                      .annotate(h=Sum(session_hours(), output_field=HOURS)).values("h"))
-    standing = {(row["user_id"], row["cohort__course_id"]): row for row in
-                enrollments.values("user_id", "cohort__course_id")
-                .annotate(held=Sum(Subquery(held_of_cohort, output_field=HOURS), output_field=HOURS),
-                          completed=Count("pk", filter=Q(status=EnrollmentStatus.COMPLETED)))}
-    user_ids = {uid for uid, _course in standing}
-    users = list(User.objects.filter(pk__in=user_ids).order_by("full_name", "email")
-                 .values("pk", "full_name", "email", "profile__municipality__county__name"))
+    enrollments = _programme_enrollments(scope, course_ids)
+    standing = _standing(scope, course_ids)
+    everyone = {uid for uid, _course in standing}
+    behind = {uid for (uid, _course), figures in standing.items() if figures["behind"]}
+    per_page = programme_page_size()
+    pages = max(1, -(-len(everyone) // per_page))
+    people = (User.objects.filter(pk__in=enrollments.values("user_id")).order_by("full_name", "email", "pk")
+              .values("pk", "full_name", "email", "profile__municipality__county__name"))
+    if page is not None:
+        page = min(max(page, 1), pages)
+        people = people[(page - 1) * per_page:page * per_page]
+    users = list(people)
     columns = [_("Participant"), _("County")] + [f"{p.display_title} ({_hours_text(p.hours)})" for p in parts] + [
         _("Programme hours ({total})").format(total=_hours_text(sum((p.hours for p in parts), Decimal("0")))),
         _("Parts completed"), _("On track")]
     rows = []
-    on_track_count = 0
     course_parts = [p for p in parts if p.course_id]
     for user in users:
-        cells, total, completed, on_track = [], Decimal("0"), 0, True
+        cells, total, completed = [], Decimal("0"), 0
         for part in parts:
             if not part.course_id:
                 cells.append(None)
                 continue
-            key = (user["pk"], part.course_id)
-            hours = attended.get(key, Decimal("0"))
+            figures = standing.get((user["pk"], part.course_id))
+            hours = figures["hours"] if figures else Decimal("0")
             counted = min(hours, part.hours) if part.hours else hours
-            row = standing.get(key)
-            done = bool(row and row["completed"])
-            held = to_hours(row["held"]) if row else Decimal("0")
-            required = part.course.completion_min_percent or 80
-            if not done and held and hours * 100 < held * required:
-                on_track = False
-            completed += done
+            completed += bool(figures and figures["completed"])
             total += counted if part.counts_towards_total else Decimal("0")
             cells.append(counted)
-        on_track_count += on_track
         rows.append([user["full_name"] or user["email"], user["profile__municipality__county__name"] or UNKNOWN,
-                     *cells, total, f"{completed}/{len(course_parts)}", _("yes") if on_track else _("no")])
+                     *cells, total, f"{completed}/{len(course_parts)}",
+                     _("no") if user["pk"] in behind else _("yes")])
     note = _("Attended academic hours per part, capped at the part's hours. On track: at least the course's "
              "completion share of the hours held so far, in every part begun.")
     table = Table("programme", _("Programme progress: {title}").format(title=programme.title), columns, rows,
-                  [_("Total"), "", *([""] * len(parts)), "", "",
-                   f"{on_track_count}/{len(rows)}"], note)
+                  [_("Total"), "", *([""] * len(parts)), "", "", f"{len(everyone - behind)}/{len(everyone)}"], note,
+                  count=len(everyone), page=page or 1, pages=pages if page is not None else 1)
     return {"programme": table}
+
+
+def programme_people(scope: Scope, programme: ProgrammePage | None = None) -> int:
+    """How many rows the programme table has (its people): 1 query, 2 without a programme given."""
+    programme = programme or scope.programme or default_programme()
+    if programme is None:
+        return 0
+    course_ids = ProgrammePart.objects.filter(page_id=programme.pk, course__isnull=False).values("course_id")
+    return scope.participants().filter(cohort__course_id__in=course_ids).values("user_id").distinct().count()
+
+
+def programme_page_size() -> int:
+    return int(getattr(settings, "REPORTS_PROGRAMME_PAGE_SIZE", 50))
 
 
 def _hours_text(value) -> str:
@@ -369,25 +423,23 @@ def _descendants(uid: int, children: dict[int, list[int]]) -> set[int]:
 def trends(scope: Scope) -> dict[str, Table]:
     """Per month: enrollments made (any status), participants' person-hours attended (by the session's month)
     and the attendance rate of that month's held sessions, and completions (by the day the cohort was closed).
-    4 queries."""
+    5 queries."""
     tz = timezone.get_current_timezone()
     enrolled = {row["month"]: row["n"] for row in
                 scope.enrollments().order_by().annotate(month=TruncMonth("created_at", tzinfo=tz))
                 .values("month").annotate(n=Count("pk"))}
     attended = {row["month"]: row["hours"] for row in
-                Attendance.objects.filter(enrollment__in=scope.participants(), session__ends_at__lte=scope.at)
+                Attendance.objects.filter(scope.participant_q("enrollment__"), session__ends_at__lte=scope.at)
                 .exclude(session__status=SessionStatus.CANCELLED).order_by()
                 .annotate(month=TruncMonth("session__starts_at", tzinfo=tz)).values("month")
                 .annotate(hours=Sum(mark_hours(), output_field=HOURS))}
-    participants_of_cohort = (Enrollment.objects.filter(scope.county_q(), cohort_id=OuterRef("cohort_id"),
-                                                        status__in=PARTICIPANT_STATUSES)
-                              .order_by().values("cohort_id").annotate(n=Count("pk")).values("n"))
-    expected = {row["month"]: row["hours"] for row in
-                _held_sessions(scope).annotate(month=TruncMonth("starts_at", tzinfo=tz)).values("month")
-                .annotate(hours=Sum(session_hours() * Subquery(participants_of_cohort, output_field=HOURS),
-                                    output_field=HOURS))}
+    participants_of_cohort = _participants_per_cohort(scope)
+    expected = defaultdict(Decimal)
+    for row in (_held_sessions(scope).annotate(month=TruncMonth("starts_at", tzinfo=tz)).values("month", "cohort_id")
+                .annotate(hours=Sum(session_hours(), output_field=HOURS))):
+        expected[row["month"]] += to_hours(row["hours"]) * participants_of_cohort.get(row["cohort_id"], 0)
     completed = {row["month"]: row["n"] for row in
-                 CompletionResult.objects.filter(completed=True, enrollment__in=scope.participants()).order_by()
+                 CompletionResult.objects.filter(scope.participant_q("enrollment__"), completed=True).order_by()
                  .annotate(month=TruncMonth("computed_at", tzinfo=tz)).values("month").annotate(n=Count("pk"))}
     months = sorted({_month(m) for m in (*enrolled, *attended, *expected, *completed) if m is not None})
 

@@ -17,6 +17,15 @@ class Table:
     note: str = ""
     # Extra facts for pictures of the table, e.g. the EHAK code of each county name (the map).
     codes: dict = field(default_factory=dict)
+    # A table shown a page at a time (the programme's people): its rows in all pages, this page and how many.
+    count: int | None = None
+    page: int = 1
+    pages: int = 1
+
+    @property
+    def row_count(self) -> int:
+        """Rows in the whole table (every page), without the heading and the total: what a download holds."""
+        return len(self.rows) if self.count is None else self.count
 
     def all_rows(self) -> list[list]:
         """The heading, the rows and the total row: exactly what a download holds."""

@@ -8,10 +8,21 @@ from wagtail.admin.menu import MenuItem
 from accounts.roles import is_coordinator
 
 from .panels import desk_panels
-from .views import ReportDownloadView, ReportIndexView, ReportView
+from .views import (
+    ExportFileView,
+    ExportStatusView,
+    ExportView,
+    ReportDownloadView,
+    ReportIndexView,
+    ReportView,
+)
 
 urlpatterns = [
     path("", ReportIndexView.as_view(), name="index"),
+    # Background downloads ("downloads/" is no report's slug).
+    path("downloads/<int:pk>/", ExportView.as_view(), name="export"),
+    path("downloads/<int:pk>/status.json", ExportStatusView.as_view(), name="export_status"),
+    path("downloads/<int:pk>/file", ExportFileView.as_view(), name="export_file"),
     path("<slug:report>/", ReportView.as_view(), name="report"),
     path("<slug:report>/<slug:table>.<str:fmt>", ReportDownloadView.as_view(), name="download"),
 ]

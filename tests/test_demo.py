@@ -6,11 +6,14 @@ nothing may double. Every check asks the product's own code (completion progress
 counts), never a re-implementation of it.
 """
 
+import datetime as dt
 import io
 import re
 from collections import Counter, defaultdict
+from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
@@ -21,6 +24,7 @@ from certificates import demo as certificates_demo
 from certificates.models import Certificate, QualificationEvent, TrainerQualification
 from courses.pages import CoursePage, ProgrammePage, ProgrammePart
 from courses.snippets import Provider, TargetGroup, Topic
+from enrollment import demo as enrollment_demo
 from enrollment.attendance.models import ATTENDED_STATUSES, Attendance, AttendanceEvent, CompletionResult
 from enrollment.attendance.selectors import progress_for_enrollments
 from enrollment.eligibility import eligible_county_ids
@@ -116,7 +120,10 @@ def test_cohort_titles_and_statuses_agree_with_the_session_dates(demo):
         if cohort.status == CohortStatus.FINISHED:
             assert cohort.last_end < now, cohort.code
         elif cohort.status == CohortStatus.RUNNING:
-            assert cohort.first_start < now < cohort.last_end, cohort.code
+            assert cohort.first_start < now < cohort.last_end or (
+                # over, not yet closed: the desk's "Cohorts to close", before the sweep closes it
+                cohort.code == enrollment_demo.READY_TO_CLOSE_CODE
+                and now - dt.timedelta(days=settings.ATTENDANCE_LOCK_DAYS) < cohort.last_end < now), cohort.code
         else:
             assert cohort.status == CohortStatus.OPEN and cohort.first_start > now, cohort.code
     statuses = set(Cohort.objects.values_list("status", flat=True))
@@ -128,14 +135,18 @@ def test_running_cohorts_are_marked_up_to_today_and_finished_ones_completely(dem
     marks = defaultdict(set)
     for enrollment_id, session_id in Attendance.objects.values_list("enrollment_id", "session_id"):
         marks[session_id].add(enrollment_id)
+    unmarked = []
     for cohort in Cohort.objects.exclude(status=CohortStatus.OPEN).prefetch_related("sessions", "enrollments"):
         people = {e.pk for e in cohort.enrollments.all() if e.status in SEAT_STATUSES}
         for session in cohort.sessions.all():
             if session.ends_at <= now:
-                assert people <= marks[session.pk], (cohort.code, session.starts_at)
+                unmarked += [(cohort.code, session.pk) for _person in people - marks[session.pk]]
             elif session.starts_at > now:
                 assert not (marks[session.pk] & people), (cohort.code, session.starts_at)
     assert not Attendance.objects.filter(session__starts_at__gt=now, status__in=ATTENDED_STATUSES).exists()
+    # One mark left out on purpose: the last session of the cohort waiting to be closed (the desk flags it).
+    ready = Cohort.objects.get(code=enrollment_demo.READY_TO_CLOSE_CODE)
+    assert unmarked == [(ready.code, ready.sessions.order_by("starts_at").last().pk)]
 
 
 def test_every_trainer_passes_the_qualification_rule(demo):
@@ -170,8 +181,8 @@ def test_places_and_waitlists_agree_with_the_place_counts(demo):
         assert (cohort.seats_taken, cohort.waiting, cohort.pending) == (taken, mine[S.WAITLISTED], mine[S.PENDING])
         assert cohort.free_places == free_places(capacity=cohort.capacity, taken=taken, waiting=mine[S.WAITLISTED])
         assert taken <= cohort.capacity, cohort.code
-        if mine[S.WAITLISTED]:  # nobody waits while a place is unheld
-            assert taken == cohort.capacity, cohort.code
+        if mine[S.WAITLISTED]:  # nobody waits while a place is unheld, but in the desk's "offer due" example
+            assert taken == cohort.capacity - (cohort.code == enrollment_demo.OFFER_DUE_CODE), cohort.code
         if cohort.status == CohortStatus.FINISHED:
             assert set(mine) <= {S.COMPLETED, S.NOT_COMPLETED, S.CANCELLED}, cohort.code
     upcoming = Cohort.objects.with_place_counts().filter(status=CohortStatus.OPEN)
@@ -280,3 +291,39 @@ def test_the_seed_pages_are_wholly_translated_into_english_and_russian(demo, cli
     for path in ("/", "/koolitused/"):
         html = client.get(f"/{language}{path}").content.decode()
         assert "translation-note" not in html and "Koolitused" not in html.split("<main")[1], path
+
+
+def test_every_desk_panel_and_every_report_has_something_to_show(demo, client):
+    """The coordinators' desk and reports on the demo: no panel empty, every table with figures in it."""
+    from reports import definitions
+    from reports.dashboard import desk
+    from reports.scope import Scope
+
+    data = desk()
+    assert data.today and data.week
+    assert data.pending and data.expiring
+    assert [c.code for c in data.offers_due] == [enrollment_demo.OFFER_DUE_CODE]
+    assert [(c.code, c.unmarked) for c in data.ready_to_close] == [(enrollment_demo.READY_TO_CLOSE_CODE, 1)]
+    client.force_login(User.objects.get(email="koordinaator@oskus.ee"))
+    html = client.get("/admin/").content.decode()
+    from django.utils import translation
+
+    empties = ["No sessions today.", "No sessions in the next seven days.", "No offer is due.",
+               "No enrollment waits for approval.", "No cohort is waiting to be closed.",
+               "No qualification expires within 90 days."]
+    with translation.override("et"):
+        empties += [translation.gettext(text) for text in empties]
+    assert [text for text in empties if text in html] == []
+    for panel in ("desk-sessions", "desk-pending", "desk-offers-due", "desk-ready-to-close", "desk-expiring"):
+        assert f'data-panel="{panel}"' in html, panel
+
+    for report in definitions.REPORTS:
+        for table in definitions.tables(report, Scope()).values():
+            figures = [cell for row in table.rows for cell in row[1:]
+                       if isinstance(cell, int | float | Decimal) and not isinstance(cell, bool) and cell]
+            assert figures, f"{report}/{table.key} shows no figure on the demo"
+        response = client.get(f"/admin/reports/{report}/")
+        assert response.status_code == 200, report
+        with translation.override("et"):
+            nothing = translation.gettext("Nothing to show for these filters.")
+        assert nothing not in response.content.decode() and "Nothing to show" not in response.content.decode()

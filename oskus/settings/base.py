@@ -235,8 +235,18 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Chart.js (the reports' charts) comes from npm (package.json) and is collected from node_modules like any file.
-STATICFILES_DIRS = [BASE_DIR / "site" / "static", ("vendor/chart.js", BASE_DIR / "node_modules" / "chart.js" / "dist")]
+STATICFILES_DIRS = [BASE_DIR / "site" / "static"]
+# Files from npm (package.json; `make run` and `make test` run `npm install`), one by one (oskus/static_finders.py):
+# Chart.js for the reports' charts, and the source map its minified build names.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "oskus.static_finders.NpmFileFinder",
+]
+STATICFILES_NPM_FILES = {
+    "vendor/chart.js/chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
+    "vendor/chart.js/chart.umd.min.js.map": "chart.js/dist/chart.umd.min.js.map",
+}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Generated files with personal data (certificate PDFs) live in their own storage, OUTSIDE MEDIA_ROOT, under
@@ -433,6 +443,13 @@ OUTBOX_HEALTH_MAX_QUEUE_AGE_SECONDS = int(os.environ.get("OUTBOX_HEALTH_MAX_QUEU
 OUTBOX_PRUNE_SUCCESSFUL_TASKS_DAYS = int(os.environ.get("OUTBOX_PRUNE_SUCCESSFUL_TASKS_DAYS", "30"))
 OUTBOX_PRUNE_FAILED_TASKS_DAYS = int(os.environ.get("OUTBOX_PRUNE_FAILED_TASKS_DAYS", "90"))
 OUTBOX_PRUNE_MESSAGES_DAYS = int(os.environ.get("OUTBOX_PRUNE_MESSAGES_DAYS", "365"))
+
+# Reports (reports/, docs/reports.md): a table with more rows than this is downloaded through a background task
+# (a progress page, then a link) instead of at once; its file is deleted by `sweep` this many days after it was
+# ready; the programme progress page shows this many people a page.
+REPORTS_BACKGROUND_DOWNLOAD_ROWS = int(os.environ.get("REPORTS_BACKGROUND_DOWNLOAD_ROWS", "5000"))
+REPORTS_DOWNLOAD_DAYS = int(os.environ.get("REPORTS_DOWNLOAD_DAYS", "7"))
+REPORTS_PROGRAMME_PAGE_SIZE = 50
 
 # Guessing check-in codes: wrong codes allowed per person and per session within the window (then 429).
 ATTENDANCE_CHECKIN_MAX_FAILURES = 5

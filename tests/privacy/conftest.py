@@ -101,6 +101,11 @@ def build_person(*, funded: bool = False, name: str = NAME, email: str = EMAIL, 
                                  answers={str(free_text.pk): f"Mina, {name}, sooviksin rohkem praktikat",
                                           str(rating.pk): 5})
     DataExport.objects.create(user=person, state="failed")
+    # As a coordinator: a background download of a report table.
+    from reports.models import ReportExport
+    ReportExport.objects.create(requested_by=person, report="delivery", table="delivery", format="csv",
+                                as_of=timezone.now(), language="et", token=f"t{person.pk}",
+                                expires_at=timezone.now() + dt.timedelta(days=7))
     InactivityWarning.objects.create(user=person, warned_at=timezone.now())
     if client is not None:
         client.force_login(person)

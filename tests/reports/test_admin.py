@@ -159,9 +159,54 @@ def test_the_map_shades_the_15_counties_by_the_county_table(client, world, coord
 
 
 def test_chart_js_is_collected_as_a_static_file_from_npm():
-    """package.json installs Chart.js; STATICFILES_DIRS collects it (collectstatic and the development server)."""
+    """package.json installs Chart.js; only the one file the pages load (and the source map it names, which
+    collectstatic's manifest storage looks for) is served and collected, not the package's whole dist/."""
     from django.contrib.staticfiles import finders
 
     found = finders.find("vendor/chart.js/chart.umd.min.js")
     assert found and "node_modules" in str(found)
     assert finders.find("reports/reports.js")
+    assert finders.find("vendor/chart.js/chart.js") is None and finders.find("vendor/chart.js/helpers.js") is None
+    listed = {path if not getattr(storage, "prefix", None) else f"{storage.prefix}/{path}"
+              for finder in finders.get_finders() for path, storage in finder.list([])}
+    assert {p for p in listed if p.startswith("vendor/")} == {
+        "vendor/chart.js/chart.umd.min.js", "vendor/chart.js/chart.umd.min.js.map"}
+
+
+def test_collectstatic_copies_chart_js_and_nothing_else_of_its_package(tmp_path, settings):
+    """With the production storage (hashed names: it follows the source-map reference), as a deployment runs it."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = str(tmp_path)
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
+    call_command("collectstatic", "--noinput", verbosity=0)
+    collected = sorted(p.name for p in (tmp_path / "vendor" / "chart.js").iterdir())
+    assert "chart.umd.min.js" in collected and "chart.umd.min.js.map" in collected
+    assert not [n for n in collected if not n.startswith("chart.umd.min.")]
+    assert sum(p.stat().st_size for p in (tmp_path / "vendor").rglob("*")) < 5_000_000
+
+
+def test_the_programme_page_shows_one_page_of_people_with_links_to_the_others(client, world, coordinator,
+                                                                               settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.REPORTS_PROGRAMME_PAGE_SIZE = 2
+    client.force_login(coordinator)
+    url = reverse("reports:report", args=["programme"])
+    client.get(url)  # warm-up: Wagtail's menus and the user's groups read once per process
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(url, {"page": 2})
+    table = response.context["tables"][0]
+    assert [r[0] for r in table.rows] == ["Cili Cee", "Eha Ee"]
+    html = response.content.decode()
+    assert 'href="?page=1" rel="prev"' in html and 'rel="next"' not in html
+    cohort = factories.CohortFactory(course=world["course_b"], code="many")
+    for _i in range(40):
+        factories.AttendanceFactory(enrollment=factories.EnrollmentFactory(cohort=cohort, status="confirmed"))
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url, {"page": 2})
+    assert len(response.context["tables"][0].rows) == 2
+    assert 'rel="next"' in response.content.decode()
+    assert len(large) == len(small)

@@ -14,6 +14,7 @@ from feedback.services import anonymity_seal as feedback_anonymity_seal
 from feedback.services import sweep_step as feedback_sweep_step
 from outbox.services import messages_requeue_overdue, outbox_prune, tasks_recover_abandoned, tasks_retry_transient
 from privacy.services.retention import retention_sweep
+from reports.downloads import exports_expire_due as report_downloads_expire_due
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ JOBS = (
     # Anonymous answers whose after-commit unlinking died with its process (feedback.services.anonymity_seal).
     ("feedback_anonymity", feedback_anonymity_seal),
     ("retention", retention_sweep),  # personal data past its retention period (privacy/services/retention.py)
+    ("report_downloads", report_downloads_expire_due),  # background report files past REPORTS_DOWNLOAD_DAYS
     # Reliability safety nets (outbox.services): tasks of dead workers, messages whose task went missing.
     ("abandoned_tasks", tasks_recover_abandoned),
     ("transient_task_retries", tasks_retry_transient),
