@@ -63,3 +63,12 @@ def test_makemessages_finds_nothing_new(tmp_path):
     before = set(parse_po(CATALOGUES["et"]))
     after = set(parse_po(work / "locale" / "et" / "LC_MESSAGES" / "django.po"))
     assert sorted(k.split("\x04")[1] for k in after - before) == []
+
+
+@pytest.mark.parametrize("lang", ["et", "en", "ru"])
+def test_catalogue_passes_msgfmt_check(lang):
+    """Format checks of every form: e.g. a Russian plural's first form also serves 21, 31…, so it must carry the
+    number placeholder, not the word "one"."""
+    result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(CATALOGUES[lang])],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
