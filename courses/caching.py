@@ -31,7 +31,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -152,19 +155,59 @@ def lookup_key(meta) -> str | None:
     return entry_key(_raw_host(meta), language, path, query)
 
 
+# The pages this process served last: key -> (monotonic expiry, entry). The shared cache stays the authority (a
+# copy is served only while the versions it was stored with are current there); the copy saves moving the page
+# itself (~100 kB) from Redis and unpickling it on every hit.
+_LOCAL: OrderedDict[str, tuple[float, dict]] = OrderedDict()
+
+
+def _local_size() -> int:
+    return int(getattr(settings, "OSKUS_PAGE_CACHE_LOCAL_ENTRIES", 200))
+
+
+_LOCAL_LOCK = threading.Lock()  # threaded workers share the copies
+
+
+def _local_get(key: str) -> dict | None:
+    with _LOCAL_LOCK:
+        copy = _LOCAL.get(key)
+        if copy is None:
+            return None
+        if copy[0] <= time.monotonic():
+            del _LOCAL[key]
+            return None
+        _LOCAL.move_to_end(key)
+        return copy[1]
+
+
+def _local_put(key: str, stored: dict) -> None:
+    if _local_size() <= 0:
+        return
+    with _LOCAL_LOCK:
+        _LOCAL[key] = (time.monotonic() + _timeout(), stored)
+        _LOCAL.move_to_end(key)
+        while len(_LOCAL) > _local_size():
+            _LOCAL.popitem(last=False)
+
+
 def lookup(meta):
     """(key, [global version, page version], stored entry or None) in ONE cache round trip, or None when the
-    request may not be answered from the cache. The entry counts only while both versions are current."""
+    request may not be answered from the cache. The entry counts only while both versions are current; when
+    this process holds a copy of it, only the versions are read."""
     key = lookup_key(meta)
     if key is None:
         return None
     path = split_language(get_path_info(meta))[1]
     version_keys = (GLOBAL_VERSION_KEY, path_version_key(path))
-    found = _cache().get_many([key, *version_keys])
+    local = _local_get(key)
+    found = _cache().get_many([*version_keys] if local is not None else [key, *version_keys])
     versions = [found.get(version_key) for version_key in version_keys]
-    stored = found.get(key)
+    if local is not None and None not in versions and local["versions"] == versions:
+        return key, versions, local
+    stored = found.get(key) if local is None else _cache().get(key)  # the copy is stale: a second look
     if stored is None or None in versions or stored.get("versions") != versions or "body" not in stored:
-        stored = None
+        return key, versions, None
+    _local_put(key, stored)
     return key, versions, stored
 
 

@@ -200,6 +200,46 @@ def test_a_hit_is_one_cache_round_trip(client, site_tree, page_cache, monkeypatc
     assert calls == ["get_many"]
 
 
+def test_a_repeated_hit_reads_only_the_versions_and_keeps_the_page_in_the_process(client, site_tree, page_cache,
+                                                                                 monkeypatch,
+                                                                                 django_capture_on_commit_callbacks):
+    """The shared cache stays the authority (its versions decide), but the ~100 kB page itself is kept in the
+    process for the next visitor: a repeated hit moves a few bytes, not the page."""
+    course = factories.CoursePageFactory(title="Kohalik koopia")
+    url = course.url
+    client.get(url)
+    client.get(url)  # the first hit copies the page into the process
+    asked = []
+    backend = caching._cache()
+
+    class Recorder:
+        def __getattr__(self, name):
+            method = getattr(backend, name)
+            return lambda keys, *args, **kwargs: asked.append(list(keys)) or method(keys, *args, **kwargs)
+
+    monkeypatch.setattr(caching, "_cache", Recorder)
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "hit" and "Kohalik koopia" in response.content.decode()
+    assert len(asked) == 1 and not [key for key in asked[0] if key.startswith("oskus:page:")], asked
+
+    with django_capture_on_commit_callbacks(execute=True):
+        course.title = "Kohalik koopia, uus"
+        course.save_revision().publish()
+    monkeypatch.setattr(caching, "_cache", lambda: backend)
+    fresh = client.get(url)
+    assert fresh["X-Page-Cache"] == "miss" and "Kohalik koopia, uus" in fresh.content.decode()
+
+
+def test_the_process_copy_expires_with_the_shared_entry(client, site_tree, page_cache, settings, monkeypatch):
+    url = factories.CoursePageFactory().url
+    client.get(url)
+    client.get(url)
+    clock = [caching.time.monotonic() + settings.OSKUS_PAGE_CACHE_SECONDS + 1]
+    monkeypatch.setattr(caching.time, "monotonic", lambda: clock[0])
+    caching._cache().clear()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+
+
 def test_a_hit_keeps_the_headers_of_the_middleware_it_skips(client, site_tree, page_cache):
     url = factories.CoursePageFactory().url  # (a request leaves its language active in the test's thread)
     first = client.get(url)
