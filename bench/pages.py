@@ -193,6 +193,8 @@ def print_results(results: dict, djangos: dict, bares: dict) -> None:
     for name, (r, django, bare) in lines.items():
         line = (f"page={name} rps={r['rps']:.1f} p50_ms={r['p50_ms']:.2f} p99_ms={r['p99_ms']:.2f} "
                 f"ratio_to_django={r['rps'] / django['rps']:.2f} ratio_to_bare={r['rps'] / bare['rps']:.2f}")
+        if name not in ("django", "bare"):
+            line += f" django_rps={django['rps']:.0f}"  # the adjacent yardstick: it drifts by a third
         if r["non_2xx"]:
             line += f" non_2xx={r['non_2xx']:.0f}"
         print(line, flush=True)
