@@ -225,6 +225,10 @@ def main() -> int:
         bare_spec = next(spec for spec in PAGES if spec.name == "bare")
         pages = [spec for spec in PAGES if spec.name != "bare" and (not wanted or spec.name in wanted)]
         results, djangos, bares = {}, {}, {}
+        # Warm both servers (imports, connections, first-request work of every worker) with a discarded run:
+        # otherwise the first yardstick measured is a cold one and flatters the first page's ratio.
+        wrk(minimal_base + "/", django_spec, context, duration=2)
+        wrk(base + bare_spec.url(context), bare_spec, context, duration=2)
         for spec in pages or [bare_spec]:
             url = base + spec.url(context)  # set-up (data, cookies) before the yardsticks run
             # Both yardsticks are measured right before each page, so a busy machine slows all three alike.
