@@ -231,12 +231,22 @@ def test_a_repeated_hit_reads_only_the_versions_and_keeps_the_page_in_the_proces
 
 
 def test_the_process_copy_expires_with_the_shared_entry(client, site_tree, page_cache, settings, monkeypatch):
+    """Past the entry's lifetime the process no longer trusts its copy: the page is read from the shared cache
+    again (and is gone when the shared entry is gone)."""
     url = factories.CoursePageFactory().url
     client.get(url)
-    client.get(url)
-    clock = [caching.time.monotonic() + settings.OSKUS_PAGE_CACHE_SECONDS + 1]
-    monkeypatch.setattr(caching.time, "monotonic", lambda: clock[0])
-    caching._cache().clear()
+    client.get(url)  # the copy is made
+    asked = []
+    backend = caching._cache()
+    real_get_many = backend.get_many
+    monkeypatch.setattr(backend, "get_many", lambda keys, *a, **k: asked.append(list(keys)) or real_get_many(keys))
+    later = caching.time.monotonic() + settings.OSKUS_PAGE_CACHE_SECONDS + 1
+    monkeypatch.setattr(caching.time, "monotonic", lambda: later)
+
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert [key for key in asked[-1] if key.startswith("oskus:page:")], "the page itself is read again"
+    backend.delete_many([key for key in asked[-1] if key.startswith("oskus:page:")])
+    later += settings.OSKUS_PAGE_CACHE_SECONDS + 1
     assert client.get(url)["X-Page-Cache"] == "miss"
 
 
