@@ -111,7 +111,7 @@ def mark_cacheable(request, response, *, params=()) -> None:
     setattr(response, MARK, frozenset(params))
 
 
-def _is_secure(meta) -> bool:
+def request_is_secure(meta) -> bool:
     """Django's HttpRequest.is_secure() from the environ alone."""
     if settings.SECURE_PROXY_SSL_HEADER:
         header, secure_value = settings.SECURE_PROXY_SSL_HEADER
@@ -121,14 +121,14 @@ def _is_secure(meta) -> bool:
     return meta.get("wsgi.url_scheme") == "https"
 
 
-def _raw_host(meta) -> str:
+def raw_host(meta) -> str:
     """The host as Django's get_host() reads it (validated by Django before anything is stored under it)."""
     if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in meta:
         return meta["HTTP_X_FORWARDED_HOST"]
     if "HTTP_HOST" in meta:
         return meta["HTTP_HOST"]
     host, port = meta.get("SERVER_NAME", ""), str(meta.get("SERVER_PORT", ""))
-    return host if port == ("443" if _is_secure(meta) else "80") else f"{host}:{port}"
+    return host if port == ("443" if request_is_secure(meta) else "80") else f"{host}:{port}"
 
 
 def lookup_key(meta) -> str | None:
@@ -141,7 +141,7 @@ def lookup_key(meta) -> str | None:
     path_info = get_path_info(meta)
     if path_info.startswith(_SKIPPED_PREFIXES()):
         return None
-    if settings.SECURE_SSL_REDIRECT and not _is_secure(meta):
+    if settings.SECURE_SSL_REDIRECT and not request_is_secure(meta):
         return None
     cookie = meta.get("HTTP_COOKIE", "")
     if cookie:
@@ -152,7 +152,7 @@ def lookup_key(meta) -> str | None:
     if _served_by_django(path):
         return None
     query = canonical_query(QueryDict(meta.get("QUERY_STRING", "")))
-    return entry_key(_raw_host(meta), language, path, query)
+    return entry_key(raw_host(meta), language, path, query)
 
 
 # The pages this process served last: key -> (monotonic expiry, entry). The shared cache stays the authority (a

@@ -1,7 +1,8 @@
 """WSGI entry point for gunicorn: `gunicorn oskus.wsgi`.
 
-Anonymous hits of the page cache are answered by its front before Django handles the request
-(courses/caching.py); calendar files go to a handler with only the middleware they need (oskus/lean.py)."""
+Two fronts answer before Django handles the request: a calendar app's re-poll of an unchanged personal feed
+(enrollment/calendar/front.py) and an anonymous hit of the page cache (courses/caching.py). Calendar files go
+to a handler with only the middleware they need (oskus/lean.py)."""
 
 import os
 
@@ -11,6 +12,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oskus.settings.production")
 _django = get_wsgi_application()
 
 from courses.caching import PageCacheFront  # noqa: E402 - needs the settings get_wsgi_application() set up
+from enrollment.calendar.front import PersonalFeedFront  # noqa: E402
 from oskus.lean import LeanDispatch  # noqa: E402
 
-application = PageCacheFront(LeanDispatch(_django))
+application = PersonalFeedFront(PageCacheFront(LeanDispatch(_django)))

@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.core import signals
+from django.db import close_old_connections, connection
 
 from tests import factories
 
@@ -191,3 +192,16 @@ def fake_tara(settings):
         scopes=["openid", "idcard", "mid", "smartid"], acr="substantial")
     yield provider
     provider.stop()
+
+
+@pytest.fixture
+def application():
+    """The production WSGI application; the connection stays open between requests, as the test client keeps
+    it (the test's transaction lives on it)."""
+    import oskus.wsgi
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield oskus.wsgi.application
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)

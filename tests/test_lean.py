@@ -1,45 +1,17 @@
 """Calendar files go through the WSGI application's lean handler: only the middleware they need, the same answers."""
 
-from wsgiref.util import setup_testing_defaults
-
 import pytest
-from django.core import signals
-from django.db import close_old_connections
 
 from oskus.lean import LeanDispatch
 from tests import factories
 from tests.enrollment.calendar.helpers import confirmed, feed_url, make_session
+from tests.wsgi import call, layer
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def application():
-    """The production WSGI application; the connection stays open between requests, as the test client keeps
-    it (the test's transaction lives on it)."""
-    import oskus.wsgi
-
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield oskus.wsgi.application
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
-def call(application, path, **environ):
-    env = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "HTTP_HOST": "testserver", **environ}
-    setup_testing_defaults(env)
-    answer = {}
-
-    def start_response(status, headers, exc_info=None):
-        answer["status"], answer["headers"] = int(status.split()[0]), dict(headers)
-
-    answer["body"] = b"".join(application(env, start_response))
-    return answer
-
-
 def _dispatch(application) -> LeanDispatch:
-    return application.application  # PageCacheFront -> LeanDispatch
+    return layer(application, LeanDispatch)
 
 
 def test_calendar_files_and_only_they_take_the_lean_handler(application):

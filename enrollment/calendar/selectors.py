@@ -175,6 +175,8 @@ def _validator_sql() -> str:
     content changes the digest; a change outside the feed may change it too (one rebuild, never a stale feed).
     Rows are digested by identity and change stamp (`updated_at` moves on every save and on
     `sessions_sequence_bump`); venues and course pages have no stamp, so the shown fields themselves are.
+    Venues and pages are looked up by primary key from an array (``= ANY(ARRAY(…))``): as a semi-join the
+    prepared statement's generic plan scanned every page of the site on each re-poll.
     """
     tables = {
         "profile": Profile._meta.db_table,
@@ -202,9 +204,9 @@ def _validator_sql() -> str:
             UNION ALL SELECT ROW('c', id, course_id, updated_at)::text, updated_at FROM c
             UNION ALL SELECT ROW('s', id, venue_id, updated_at)::text, updated_at FROM s
             UNION ALL SELECT ROW('v', v.id, v.name, v.address, v.map_url)::text, NULL
-                      FROM {venue} v WHERE v.id IN (SELECT venue_id FROM s)
+                      FROM {venue} v WHERE v.id = ANY(ARRAY(SELECT venue_id FROM s))
             UNION ALL SELECT ROW('p', p.id, p.title, p.url_path, p.live)::text, NULL
-                      FROM {page} p WHERE p.id IN (SELECT course_id FROM c))
+                      FROM {page} p WHERE p.id = ANY(ARRAY(SELECT course_id FROM c)))
         SELECT (SELECT user_id FROM o), md5(string_agg(r, ';' ORDER BY r)), max(at) FROM x
     """.format(**tables)  # noqa: S608
 

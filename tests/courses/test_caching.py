@@ -9,6 +9,7 @@ from courses import caching
 from courses.pages import ProgrammePart
 from tests import factories
 from tests.courses.conftest import cohort_with_session
+from tests.wsgi import chain
 
 pytestmark = pytest.mark.django_db
 
@@ -361,7 +362,9 @@ def test_the_wsgi_front_passes_on_whatever_it_may_not_answer(client, site_tree, 
 def test_the_production_wsgi_application_is_behind_the_front():
     import oskus.wsgi
 
-    assert isinstance(oskus.wsgi.application, caching.PageCacheFront)
+    # Outermost the feed's front (it only looks at conditional GETs of a feed), then the page cache's.
+    assert [type(item).__name__ for item in chain(oskus.wsgi.application)][:3] == [
+        "PersonalFeedFront", "PageCacheFront", "LeanDispatch"]
 
 
 def test_junk_query_parameters_neither_miss_nor_create_entries(client, site_tree, page_cache):
