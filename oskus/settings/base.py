@@ -154,7 +154,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "oskus.redis_cache.RedisCache",  # Django's, one client per pool (oskus/redis_cache.py)
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "oskus",
         }

@@ -1,0 +1,78 @@
+"""Django's Redis cache backend, with the reads that every page makes cheaper.
+
+Two costs of Django 5.2's ``RedisCacheClient`` showed in the profiles of the benchmarks (bench/README.md):
+- ``get_client`` builds a new ``redis.Redis`` for every cache operation, and redis-py's constructor sets up
+  its whole command and callback tables each time (about 60 µs here, more than the round trip itself). The
+  client is built once per connection pool instead (``redis.Redis`` is safe to share between threads).
+- A read through the client passes redis-py's retry, observability and pool checkout layers (about 45 µs of
+  CPU per read). ``get`` and ``get_many`` (the anonymous page cache's versions, the session, the My trainings
+  entry) are sent instead on one connection per thread and process, a plain redis-py ``Connection`` of the
+  same pool settings, retried once on a broken connection as redis-py's client does. Writes keep the client.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import redis
+from django.core.cache.backends import redis as django_redis
+
+
+class RedisCacheClient(django_redis.RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+        self._clients_lock = threading.Lock()
+        self._readers = threading.local()
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            with self._clients_lock:
+                client = self._clients.setdefault(pool, self._client(connection_pool=pool))
+        return client
+
+    def _reader(self) -> redis.Connection:
+        """This thread's read connection (a new one after a fork: a socket must not be shared with the parent)."""
+        local = self._readers
+        if getattr(local, "pid", None) != os.getpid():
+            pool = self._get_connection_pool(write=False)
+            local.connection, local.pid = pool.connection_class(**pool.connection_kwargs), os.getpid()
+        return local.connection
+
+    def _read(self, *command):
+        connection = self._reader()
+        try:
+            return _round_trip(connection, command)
+        except (redis.ConnectionError, redis.TimeoutError):
+            return _round_trip(connection, command)  # a broken connection is retried once, as by redis-py's client
+
+    def get(self, key, default):
+        value = self._read("GET", key)
+        return default if value is None else self._serializer.loads(value)
+
+    def get_many(self, keys):
+        if not keys:
+            return {}
+        values = self._read("MGET", *keys)
+        pairs = zip(keys, values, strict=True)
+        return {key: self._serializer.loads(value) for key, value in pairs if value is not None}
+
+
+def _round_trip(connection: redis.Connection, command):
+    try:
+        connection.send_command(*command, check_health=False)
+        return connection.read_response()
+    except BaseException:
+        connection.disconnect()  # a reply may be left unread: the socket is never reused
+        raise
+
+
+class RedisCache(django_redis.RedisCache):
+    """``django.core.cache.backends.redis.RedisCache`` over the client above."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = RedisCacheClient

@@ -1,0 +1,89 @@
+"""The Redis cache backend (oskus/redis_cache.py) against the machine's real Redis: one redis-py client per pool,
+and every operation the project uses answers as Django's own backend does."""
+
+import os
+import threading
+import uuid
+
+import pytest
+import redis
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+
+from oskus.redis_cache import RedisCache
+
+URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def backends():
+    prefix = f"test-{uuid.uuid4().hex}"
+    ours, django = RedisCache(URL, {"KEY_PREFIX": prefix}), DjangoRedisCache(URL, {"KEY_PREFIX": prefix})
+    try:
+        ours._cache.get_client().ping()
+    except redis.ConnectionError:
+        pytest.fail(f"no Redis at {URL}: the machines start one on 127.0.0.1:6379")
+    yield ours, django
+    client = ours._cache.get_client(write=True)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+def test_one_client_per_pool_where_django_builds_one_per_call(backends):
+    ours, django = backends
+    assert ours._cache.get_client() is ours._cache.get_client("any", write=True)
+    assert ours._cache.get_client().connection_pool is ours._cache._get_connection_pool(False)
+    assert django._cache.get_client() is not django._cache.get_client()  # the cost this backend removes
+
+
+def test_operations_answer_as_djangos_backend(backends):
+    ours, django = backends
+    ours.set("token", "a1b2", None)
+    ours.set_many({"one": 1, "page": {"body": b"<html>", "versions": ["x", "y"]}}, 60)
+    assert django.get("token") == "a1b2"  # the same keys and serialisation: either reads the other's entries
+    assert ours.get_many(["token", "one", "page", "missing"]) == {
+        "token": "a1b2", "one": 1, "page": {"body": b"<html>", "versions": ["x", "y"]}}
+    assert ours.add("token", "other") is False and ours.add("fresh", "v", 60) is True
+    assert ours.incr("one") == 2
+    ours.delete("token")
+    assert ours.get("token", "gone") == "gone" and django.get("fresh") == "v"
+
+
+def test_threads_share_the_client_safely(backends):
+    ours, _django = backends
+    errors = []
+
+    def work(number):
+        try:
+            for round_ in range(50):
+                ours.set(f"t{number}", round_, 60)
+                assert ours.get(f"t{number}") == round_
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(number,)) for number in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert ours.get_many([f"t{number}" for number in range(8)]) == {f"t{number}": 49 for number in range(8)}
+
+
+def test_reads_survive_a_dropped_connection_and_a_fork(backends, monkeypatch):
+    ours, _django = backends
+    ours.set("seat", 7, 60)
+    assert ours.get("seat") == 7
+    reader = ours._cache._reader()
+    admin = ours._cache.get_client(write=True)
+    name = f"reader-{uuid.uuid4().hex}"
+    reader.send_command("CLIENT", "SETNAME", name)
+    assert reader.read_response() in (b"OK", "OK", True)
+    killed = [client for client in admin.client_list() if client.get("name") == name]
+    admin.client_kill_filter(_id=killed[0]["id"])  # as a Redis restart or an idle timeout would
+    assert ours.get("seat") == 7 and ours.get_many(["seat", "none"]) == {"seat": 7}
+    assert ours._cache._reader() is reader  # reconnected, not replaced
+
+    real_pid = os.getpid()
+    monkeypatch.setattr(os, "getpid", lambda: real_pid + 1)  # a forked worker must not share the parent's socket
+    assert ours._cache._reader() is not reader
+    assert ours.get("seat") == 7
