@@ -64,3 +64,24 @@ def test_the_logged_in_user_comes_with_their_roles_in_one_query(client, coordina
         with django_assert_num_queries(1):
             user = get_user(request)
             assert (is_coordinator(user), is_trainer(user) or is_coordinator(user)) == expected
+
+
+def test_the_user_loaded_with_roles_is_the_orms_user_field_for_field(db, coordinator):
+    """The backends build the user from one plain row (accounts/backends.py): every field has the value and type
+    the ORM gives it (dates as aware datetimes, booleans as booleans), and it saves like any loaded user."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from accounts.backends import user_with_roles
+
+    coordinator.last_login = timezone.now()
+    coordinator.save()
+    loaded, expected = user_with_roles(coordinator.pk), get_user_model().objects.get(pk=coordinator.pk)
+    for field in get_user_model()._meta.concrete_fields:
+        ours, orms = getattr(loaded, field.attname), getattr(expected, field.attname)
+        assert (ours, type(ours)) == (orms, type(orms)), field.name
+    assert loaded._state.adding is False and loaded._state.db == "default"
+    assert user_with_roles(coordinator.pk + 1000) is None and user_with_roles("x") is None
+    loaded.full_name = "Uus Nimi"
+    loaded.save(update_fields=["full_name"])
+    assert get_user_model().objects.get(pk=coordinator.pk).full_name == "Uus Nimi"

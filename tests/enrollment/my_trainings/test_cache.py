@@ -214,3 +214,69 @@ def test_a_deleted_or_new_mark_updates_the_hours(cached, course, specialist, dja
     with django_capture_on_commit_callbacks(execute=True):
         Attendance.objects.create(enrollment=enrollment, session=held, status="present", marked_at=timezone.now())
     assert "8 / 16 t osaletud" in page(client)
+
+
+# --- the whole page is the entry: the layout around the list, with the visitor's own CSRF token -----------
+
+def test_a_stored_page_renders_no_template_and_carries_this_visitors_csrf_token(cached, course, specialist):
+    from django.contrib.auth import SESSION_KEY
+    from django.test.signals import template_rendered
+
+    cohort = factories.CohortFactory(course=course, capacity=5)
+    factories.SessionFactory(cohort=cohort)
+    factories.EnrollmentFactory(user=specialist, cohort=cohort, status=S.CONFIRMED)
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(specialist)
+    second.force_login(specialist)
+    page(first)  # stored
+    rendered = []
+    template_rendered.connect(rendered.append, dispatch_uid="count")
+    try:
+        html = page(second)
+    finally:
+        template_rendered.disconnect(dispatch_uid="count")
+
+    assert rendered == [] and "Juhtumikorraldus" in html
+    assert my_trainings_cache.CSRF_HOLE not in html
+    token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    logout = second.post(reverse("account_logout"), {"csrfmiddlewaretoken": token})
+    assert logout.status_code == 302 and SESSION_KEY not in second.session  # the token works: logged out
+    refused = first.post(reverse("account_logout"), {"csrfmiddlewaretoken": "x" * 64})
+    assert refused.status_code == 403  # (the control: a wrong token is refused)
+
+
+def test_the_navigation_follows_a_new_role_and_the_address(cached, course, specialist):
+    from django.contrib.auth.models import Group
+
+    client = logged_in(specialist)
+    assert "Minu koolitusrühmad" not in page(client)  # "My cohorts", the trainer's link
+    specialist.groups.add(Group.objects.get(name="Trainers"))
+    assert "Minu koolitusrühmad" in page(client)
+    with_query = client.get(reverse("my_trainings") + "?vaade=1").content.decode()
+    assert 'name="next" type="hidden" value="/my-trainings/?vaade=1"' in with_query.replace("&#x27;", "'")
+
+
+def test_a_flash_message_is_shown_once_and_never_stored(cached, course, specialist):
+    from django.contrib import messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.test import RequestFactory
+
+    from enrollment.my_trainings.views import my_trainings
+
+    client = logged_in(specialist)
+    page(client)  # stored without a message
+    request = RequestFactory().get(reverse("my_trainings"))
+    request.user, request.session = specialist, client.session
+    request._messages = FallbackStorage(request)
+    messages.success(request, "Registreerisite koolitusele.")
+    with_message = my_trainings(request).content.decode()
+    assert "Registreerisite koolitusele." in with_message
+    assert "Registreerisite koolitusele." not in page(client)
+
+
+def test_the_layout_templates_are_part_of_the_code_version():
+    from django.template.loader import get_template
+
+    for name in my_trainings_cache.LAYOUT_TEMPLATES:
+        assert get_template(name).origin.name.endswith(name)
+    assert {"base.html", "includes/header.html"} <= set(my_trainings_cache.LAYOUT_TEMPLATES)
