@@ -337,8 +337,9 @@ class PageCacheFront:
 # --- invalidation (receivers connected in CoursesConfig.ready; enrollment calls invalidate_course) ---------
 
 def invalidate_all() -> None:
-    """Make every cached page stale (a new global version; old entries expire on their own)."""
-    _cache().set(GLOBAL_VERSION_KEY, _new_token(), None)
+    """Make every cached page stale (a new global version; old entries expire on their own). Its causes
+    (snippets, programme parts, slugs, deletions, sites) may change which pages show a course too."""
+    _cache().set_many({GLOBAL_VERSION_KEY: _new_token(), TREE_VERSION_KEY: _new_token()}, None)
 
 
 def invalidate_paths(paths) -> None:
@@ -388,11 +389,50 @@ def paths_showing_courses(page_ids) -> set[str]:
     return _public_paths(_with_parents(pages.union(programmes)))
 
 
+# Which paths show a course changes only with the page tree (publishing, moving, deleting, programme parts,
+# sites), while enrollments ask for it on every change of free places: each process keeps the answers of the
+# tree version it last read, and every change of the tree gives it a new version (`_bump_tree`).
+TREE_VERSION_KEY = "oskus:pagetree"
+# (tree version, course) -> (monotonic expiry, paths); the expiry bounds a lost bump (a crash between a commit and
+# its after-commit hooks) to the pages' own lifetime.
+_COURSE_PATHS: OrderedDict[tuple[str, int], tuple[float, frozenset[str]]] = OrderedDict()
+_COURSE_PATHS_SIZE = 2000
+
+
+def _tree_version() -> str:
+    cache = _cache()
+    version = cache.get(TREE_VERSION_KEY)
+    if version is None:
+        token = _new_token()
+        version = token if cache.add(TREE_VERSION_KEY, token, None) else cache.get(TREE_VERSION_KEY, token)
+    return version
+
+
+def _bump_tree() -> None:
+    _cache().set(TREE_VERSION_KEY, _new_token(), None)
+
+
+def course_paths(course_id: int) -> frozenset[str]:
+    """``paths_showing_courses([course_id])``, remembered by this process while the page tree is unchanged (one
+    cache read instead of the query). The tree version is read before the query, so an answer computed from
+    the tree before a change is never kept under the version that follows it."""
+    key = (_tree_version(), course_id)
+    with _LOCAL_LOCK:
+        expires, found = _COURSE_PATHS.get(key, (0.0, None))
+    if found is None or expires <= time.monotonic():
+        found = frozenset(paths_showing_courses([course_id]))
+        with _LOCAL_LOCK:
+            _COURSE_PATHS[key] = (time.monotonic() + _timeout(), found)
+            while len(_COURSE_PATHS) > _COURSE_PATHS_SIZE:
+                _COURSE_PATHS.popitem(last=False)
+    return found
+
+
 def invalidate_course(course_id: int) -> None:
     """The course's runs changed (dates, free places): its page, its programmes and the catalogue go stale after
     the commit. The scheduling app calls this for its own models. Nothing to do while the page cache is off."""
     if enabled():
-        transaction.on_commit(lambda: invalidate_paths(paths_showing_courses([course_id])))
+        transaction.on_commit(lambda: invalidate_paths(course_paths(course_id)))
 
 
 def invalidate_after_commit() -> None:
@@ -405,15 +445,20 @@ def on_change(sender=None, **kwargs) -> None:
     invalidate_after_commit()
 
 
+def _tree_changed(paths) -> None:
+    _bump_tree()
+    invalidate_paths(paths)
+
+
 def on_page_published(sender=None, instance=None, **kwargs) -> None:
     page_id = instance.pk
-    transaction.on_commit(lambda: invalidate_paths(paths_showing_courses([page_id])))
+    transaction.on_commit(lambda: _tree_changed(paths_showing_courses([page_id])))
 
 
 def on_page_moved(sender=None, instance=None, url_path_before="", url_path_after="", **kwargs) -> None:
     url_paths = [path for path in (url_path_before, url_path_after) if path]
     page_id = instance.pk
-    transaction.on_commit(lambda: invalidate_paths(
+    transaction.on_commit(lambda: _tree_changed(
         _public_paths(_with_parents(url_paths)) | paths_showing_courses([page_id])))
 
 
@@ -437,4 +482,6 @@ def connect_signals() -> None:
     for label in ("courses.HomePage", "courses.CourseIndexPage", "courses.CoursePage", "courses.ProgrammePage",
                   "wagtailcore.Page"):
         post_delete.connect(on_change, sender=label, dispatch_uid=f"courses.caching.delete.{label}")
+    post_save.connect(on_change, sender=Site, dispatch_uid="courses.caching.save.site")  # the public paths
+    post_delete.connect(on_change, sender=Site, dispatch_uid="courses.caching.delete.site")
     m2m_changed.connect(on_m2m_changed, dispatch_uid="courses.caching.m2m")

@@ -439,3 +439,31 @@ def test_production_has_no_page_cache_without_a_shared_cache():
     result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=root, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.stdout.split() == ["False", "False"], result.stderr
+
+
+def test_which_pages_show_a_course_is_remembered_until_the_page_tree_changes(site_tree, page_cache, monkeypatch,
+                                                                              django_capture_on_commit_callbacks):
+    course = factories.CoursePageFactory(title="Meelespeetav", slug="meelespeetav")
+    first = caching.course_paths(course.pk)
+    assert "/koolitused/meelespeetav/" in first and "/koolitused/" in first
+    with CaptureQueriesContext(connection) as queries:
+        assert caching.course_paths(course.pk) == first
+    assert len(queries.captured_queries) == 0  # an enrollment's invalidation reads no pages
+
+    programme = factories.ProgrammePageFactory(title="Uus programm")
+    with django_capture_on_commit_callbacks(execute=True):
+        ProgrammePart.objects.create(page=programme, course=course, sort_order=1)
+    programme_path = caching._public_paths([programme.url_path]).pop()
+    assert programme_path in caching.course_paths(course.pk)  # a new part: the programme shows the course
+
+    with django_capture_on_commit_callbacks(execute=True):
+        course.slug = "umber-nimetatud"
+        course.save_revision().publish()
+    moved = caching.course_paths(course.pk)
+    assert "/koolitused/umber-nimetatud/" in moved and "/koolitused/meelespeetav/" not in moved
+
+    later = caching.time.monotonic() + caching._timeout() + 1  # a lost bump lasts no longer than a stored page
+    monkeypatch.setattr(caching.time, "monotonic", lambda: later)
+    with CaptureQueriesContext(connection) as queries:
+        assert caching.course_paths(course.pk) == moved
+    assert len(queries.captured_queries) > 0
