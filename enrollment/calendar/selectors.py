@@ -176,7 +176,8 @@ def _validator_sql() -> str:
     Rows are digested by identity and change stamp (`updated_at` moves on every save and on
     `sessions_sequence_bump`); venues and course pages have no stamp, so the shown fields themselves are.
     Venues and pages are looked up by primary key from an array (``= ANY(ARRAY(…))``): as a semi-join the
-    prepared statement's generic plan scanned every page of the site on each re-poll.
+    prepared statement's generic plan scanned every page of the site on each re-poll. Rows are ordered bytewise
+    (``COLLATE "C"``): cheaper than the database's language collation, and the same digest on any database.
     """
     tables = {
         "profile": Profile._meta.db_table,
@@ -207,7 +208,7 @@ def _validator_sql() -> str:
                       FROM {venue} v WHERE v.id = ANY(ARRAY(SELECT venue_id FROM s))
             UNION ALL SELECT ROW('p', p.id, p.title, p.url_path, p.live)::text, NULL
                       FROM {page} p WHERE p.id = ANY(ARRAY(SELECT course_id FROM c)))
-        SELECT (SELECT user_id FROM o), md5(string_agg(r, ';' ORDER BY r)), max(at) FROM x
+        SELECT (SELECT user_id FROM o), md5(string_agg(r, ';' ORDER BY r COLLATE "C")), max(at) FROM x
     """.format(**tables)  # noqa: S608
 
 
