@@ -21,7 +21,7 @@ import time
 
 from django.conf import settings
 from django.core.handlers.wsgi import get_path_info
-from django.db import DatabaseError, connection
+from django.db import Error, connection
 from django.http.request import split_domain_port, validate_host
 from django.utils import translation
 from django.utils.http import parse_etags
@@ -57,11 +57,12 @@ def _host_allowed(environ) -> bool:
 
 def _close_if_obsolete() -> None:
     """CONN_MAX_AGE as Django applies it between requests (which the front bypasses): an expired connection is
-    closed and the next query opens a new one. The health check Django adds at a request's start is not
-    repeated here: a broken connection fails the query, and the request then goes on to Django, which checks
-    and reconnects."""
+    closed and the next query opens a new one; never one inside a transaction (a test's). The health check
+    Django adds at a request's start is not repeated here: a broken connection fails the query, and the
+    request then goes on to Django, which checks and reconnects."""
     close_at = connection.close_at
-    if connection.connection is not None and close_at is not None and time.monotonic() >= close_at:
+    if (connection.connection is not None and not connection.in_atomic_block and close_at is not None
+            and time.monotonic() >= close_at):
         connection.close()
 
 
@@ -96,7 +97,7 @@ class PersonalFeedFront:
             _close_if_obsolete()
             with translation.override(language):
                 state = personal_feed_validator(token=token)
-        except DatabaseError:
+        except Error:  # any database error, a closed connection (InterfaceError) too
             return None
         if state is None or not _matches(environ["HTTP_IF_NONE_MATCH"], state.etag):
             return None

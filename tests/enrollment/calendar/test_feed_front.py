@@ -1,6 +1,8 @@
 """The personal feed's WSGI front: a re-poll of an unchanged feed is answered 304 before Django, from the one
 validator query and with exactly the headers Django's own 304 carries; everything else goes on to Django."""
 
+import time
+
 import pytest
 from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
@@ -52,6 +54,7 @@ def test_a_repoll_is_answered_by_the_front_with_djangos_own_headers_from_one_que
     etag = _etag(app, url)
     by_django = call(app, url, HTTP_IF_NONE_MATCH=etag)  # the first 304 is Django's; its headers are kept
     reached = len(counted["django"])
+    connection.close_at = time.monotonic() - 1  # older than CONN_MAX_AGE, as late in a long suite: kept open
     with CaptureQueriesContext(connection) as queries:
         by_front = call(app, url, HTTP_IF_NONE_MATCH=etag)
     head = call(app, url, REQUEST_METHOD="HEAD", HTTP_IF_NONE_MATCH=f"W/{etag}, \"other\"")
@@ -123,14 +126,30 @@ def test_a_response_with_a_cookie_is_never_kept_as_the_template(monkeypatch):
 
 def test_an_expired_connection_is_closed_as_between_django_requests(monkeypatch):
     class Connection:
-        connection, close_at, closed = object(), 0.0, False
+        connection, close_at, closed, in_atomic_block = object(), 0.0, False, False
 
         def close(self):
             self.closed = True
 
-    expired, fresh = Connection(), Connection()
+    expired, fresh, in_transaction = Connection(), Connection(), Connection()
     fresh.close_at = float("inf")
-    for fake in (expired, fresh):
+    in_transaction.in_atomic_block = True  # never closed under a transaction (a test's, in the suite)
+    for fake in (expired, fresh, in_transaction):
         monkeypatch.setattr(feed_front, "connection", fake)
         feed_front._close_if_obsolete()
-    assert expired.closed and not fresh.closed
+    assert expired.closed and not fresh.closed and not in_transaction.closed
+
+
+def test_a_closed_connection_leaves_the_answer_to_django(counted, feed, monkeypatch):
+    from django.db import InterfaceError
+
+    app, url = counted["app"], feed["url"]
+    etag = _etag(app, url)
+    call(app, url, HTTP_IF_NONE_MATCH=etag)
+
+    def closed(**kwargs):
+        raise InterfaceError("connection already closed")  # not a DatabaseError: Error is the common base
+
+    monkeypatch.setattr(feed_front, "personal_feed_validator", closed)
+    before = len(counted["django"])
+    assert call(app, url, HTTP_IF_NONE_MATCH=etag)["status"] == 304 and len(counted["django"]) == before + 1
