@@ -31,7 +31,9 @@ from enrollment.calendar.selectors import personal_feed_validator
 from enrollment.calendar.tokens import LIVE_TOKEN_PATTERN
 
 FEED_PATH = re.compile(rf"/calendar/(?P<token>{LIVE_TOKEN_PATTERN})\.ics")
-NOT_RECORDED = {"etag", "date", "server", "content-length"}  # the ETag is the request's; the rest the server's
+# The ETag and Last-Modified are the feed's (a 304 for a matching ETag has no Last-Modified; one for "*" has);
+# Date, Server and the length are the server's.
+NOT_RECORDED = {"etag", "last-modified", "date", "server", "content-length"}
 
 
 def _feed_token(environ) -> tuple[str, str] | None:

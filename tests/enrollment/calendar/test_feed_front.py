@@ -153,3 +153,13 @@ def test_a_closed_connection_leaves_the_answer_to_django(counted, feed, monkeypa
     monkeypatch.setattr(feed_front, "personal_feed_validator", closed)
     before = len(counted["django"])
     assert call(app, url, HTTP_IF_NONE_MATCH=etag)["status"] == 304 and len(counted["django"]) == before + 1
+
+
+def test_the_recorded_headers_never_carry_one_feeds_last_modified(counted, feed, specialist):
+    app, url = counted["app"], feed["url"]
+    etag = _etag(app, url)
+    star = call(app, url, HTTP_IF_NONE_MATCH="*")  # Django's 304 for "any version" carries Last-Modified
+    assert star["status"] == 304 and "Last-Modified" in star["headers"]
+    by_front = call(app, url, HTTP_IF_NONE_MATCH=etag)
+    assert by_front["status"] == 304 and "Last-Modified" not in by_front["headers"]
+    assert by_front["headers"]["ETag"] == etag
