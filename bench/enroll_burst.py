@@ -43,6 +43,7 @@ CLIENTS = int(os.environ.get("CLIENTS", "1000"))
 SEATS = int(os.environ.get("SEATS", "50"))
 WORKERS = os.environ.get("WORKERS", "4")
 THREADS = os.environ.get("THREADS", "4")
+WORKER_CLASS = os.environ.get("WORKER_CLASS", "gthread")
 CSRF_SECRET = "b" * 32  # the cookie holds the secret; the header may carry it unmasked
 
 
@@ -148,6 +149,23 @@ def burst(path: str, session_keys: list[str]) -> tuple[list[float], int, float]:
     return asyncio.run(_burst(path, session_keys))
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU seconds the processes used so far (Linux /proc; 0 for a process that is gone)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids() -> list[int]:
+    found = subprocess.run(["pgrep", "-f", "^postgres"], capture_output=True, text=True).stdout
+    return [int(pid) for pid in found.split()]
+
+
 def percentile(values: list[float], share: float) -> float:
     if not values:
         return 0.0
@@ -168,7 +186,7 @@ def _run(env: dict) -> None:
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     seeded = json.loads(subprocess.run([PYTHON, __file__, "--seed", str(CLIENTS), str(SEATS)], cwd=ROOT, env=env,
                                        check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
-    server = subprocess.Popen([GUNICORN, "oskus.wsgi:application", "-k", "gthread", "-w", WORKERS,
+    server = subprocess.Popen([GUNICORN, "oskus.wsgi:application", "-k", WORKER_CLASS, "-w", WORKERS,
                                "--threads", THREADS, "--backlog", "4096", "-b", f"127.0.0.1:{PORT}",
                                "--log-level", "warning"], cwd=ROOT, env=env)
     try:
@@ -180,7 +198,13 @@ def _run(env: dict) -> None:
                 time.sleep(0.2)
         else:
             raise SystemExit("gunicorn did not answer")
+        workers = [int(pid) for pid in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
+                                                                  text=True).stdout.split()]
+        database = postgres_pids()
+        before = cpu_seconds(workers), cpu_seconds(database), cpu_seconds([os.getpid()])
         latencies, errors, seconds = burst(seeded["path"], seeded["sessions"])
+        used = [after - earlier for after, earlier in zip(
+            (cpu_seconds(workers), cpu_seconds(database), cpu_seconds([os.getpid()])), before, strict=True)]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -189,7 +213,9 @@ def _run(env: dict) -> None:
     confirmed, waitlisted = counts.get("confirmed", 0), counts.get("waitlisted", 0)
     print(f"enroll_burst seats={SEATS} clients={CLIENTS} confirmed={confirmed} waitlisted={waitlisted} "
           f"errors={errors} p50_ms={statistics.median(latencies) if latencies else 0:.0f} "
-          f"p99_ms={percentile(latencies, 0.99):.0f} seconds={seconds:.2f}")
+          f"p99_ms={percentile(latencies, 0.99):.0f} seconds={seconds:.2f} "
+          f"cpu_ms_per_client=app:{used[0] / CLIENTS * 1000:.1f},db:{used[1] / CLIENTS * 1000:.1f},"
+          f"client:{used[2] / CLIENTS * 1000:.1f}")
     expected_confirmed = min(SEATS, CLIENTS)
     if confirmed != expected_confirmed or waitlisted != CLIENTS - expected_confirmed or errors:
         raise SystemExit(f"expected exactly {expected_confirmed} confirmed, the rest wait-listed and no errors")

@@ -25,8 +25,8 @@ def short_county_name(name: str) -> str:
     return name[: -len(COUNTY_SUFFIX)] if name.endswith(COUNTY_SUFFIX) else name
 
 
-def _exists(through, fk: str, outer_column: str) -> RawSQL:
-    """EXISTS over a many-to-many table, correlated with a column of the cohort row.
+def _exists_sql(through, fk: str, outer_column: str) -> str:
+    """EXISTS over a many-to-many table, correlated with a column of the cohort row (its table named in full).
 
     Plain SQL built from the models' own table and column names: the enroll POST runs this on every request,
     and Django's Exists() subqueries cost more to build than the database needs to answer them.
@@ -34,18 +34,27 @@ def _exists(through, fk: str, outer_column: str) -> RawSQL:
     quote = connection.ops.quote_name
     table, column = through._meta.db_table, through._meta.get_field(fk).column
     outer = f"{quote(Cohort._meta.db_table)}.{quote(Cohort._meta.get_field(outer_column).column)}"
-    sql = f"EXISTS (SELECT 1 FROM {quote(table)} WHERE {quote(table)}.{quote(column)} = {outer})"  # noqa: S608
-    return RawSQL(sql, (), output_field=BooleanField())  # noqa: S611 - names from the models, no input
+    return f"EXISTS (SELECT 1 FROM {quote(table)} WHERE {quote(table)}.{quote(column)} = {outer})"  # noqa: S608
+
+
+RULE_FLAGS = ("has_county_rule", "course_has_county_rule", "has_prerequisites")
+
+
+def rule_flags_sql() -> dict[str, str]:
+    """The rule flags of `with_rule_flags` as SQL expressions over the cohort's table, by annotation name."""
+    return dict(zip(RULE_FLAGS, (
+        _exists_sql(Cohort.eligible_counties.through, "cohort", "id"),
+        _exists_sql(CoursePage.eligible_counties.through, "coursepage", "course"),
+        _exists_sql(Cohort.prerequisite_courses.through, "cohort", "id"),
+    ), strict=True))
 
 
 def with_rule_flags(queryset):
     """Annotate cohorts with which eligibility rules they have, so that a cohort open to everybody (the
     usual case) is checked without a query: `has_county_rule`, `course_has_county_rule`, `has_prerequisites`."""
-    return queryset.annotate(
-        has_county_rule=_exists(Cohort.eligible_counties.through, "cohort", "id"),
-        course_has_county_rule=_exists(CoursePage.eligible_counties.through, "coursepage", "course"),
-        has_prerequisites=_exists(Cohort.prerequisite_courses.through, "cohort", "id"),
-    )
+    return queryset.annotate(**{
+        name: RawSQL(sql, (), output_field=BooleanField())  # noqa: S611 - names from the models, no input
+        for name, sql in rule_flags_sql().items()})
 
 
 def eligible_county_ids(cohort: Cohort) -> list[int]:

@@ -3,12 +3,16 @@
 import datetime as dt
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from .eligibility import short_county_name, with_rule_flags
+from courses.pages import CoursePage
+from leansql import ModelColumns, Statement, quote
+
+from .eligibility import RULE_FLAGS, rule_flags_sql, short_county_name
 from .models import (
     ACTIVE_STATUSES,
     Cohort,
@@ -70,15 +74,41 @@ def course_cohorts(*, course, user=None, now=None) -> list[Cohort]:
 
 
 # What enrolling reads before the services lock the cohort: the sign-up questions and the eligibility rules.
-SIGNUP_FIELDS = ("id", "course_id", "code", "title", "policy", "eligible_professions", "course__title",
-                 "course__one_cohort_at_a_time",
-                 "course__ask_dietary_needs", "course__ask_accessibility_needs", "course__ask_supervisor")
+SIGNUP_COHORT = ModelColumns(Cohort, ("id", "course_id", "code", "title", "policy", "eligible_professions"))
+SIGNUP_COURSE = ModelColumns(CoursePage, ("id", "page_ptr_id", "title", "one_cohort_at_a_time", "ask_dietary_needs",
+                                          "ask_accessibility_needs", "ask_supervisor"))
+
+
+def _signup_sql() -> str:
+    cohort, course, page = Cohort._meta, CoursePage._meta, CoursePage._meta.get_field("page_ptr").related_model._meta
+    flags = ", ".join(rule_flags_sql().values())
+    return (f"SELECT {SIGNUP_COHORT.select_list}, {SIGNUP_COURSE.select_list}, {flags} "  # noqa: S608 - model names
+            f"FROM {quote(cohort.db_table)} "
+            f"JOIN {quote(course.db_table)} ON {quote(course.db_table)}.{quote(course.pk.column)} = "
+            f"{quote(cohort.db_table)}.{quote(cohort.get_field('course').column)} "
+            f"JOIN {quote(page.db_table)} ON {quote(page.db_table)}.{quote(page.pk.column)} = "
+            f"{quote(course.db_table)}.{quote(course.pk.column)} "
+            f"WHERE {quote(cohort.db_table)}.{quote(cohort.pk.column)} = %s")
+
+
+# Every enroll POST reads this first: one plain statement, prepared once per connection on PostgreSQL (leansql),
+# where composing the ORM's join and subqueries and then planning them took longer than running them.
+_SIGNUP = Statement("enrollment_signup", _signup_sql)
 
 
 def cohort_get(*, pk: int) -> Cohort:
     """A cohort with its course's title and sign-up questions and its eligibility rule flags (one query),
     or Http404. Other fields load on access; the services re-read the cohort under its lock anyway."""
-    return get_object_or_404(with_rule_flags(Cohort.objects.select_related("course").only(*SIGNUP_FIELDS)), pk=pk)
+    row = _SIGNUP.fetchone([pk])
+    if row is None:
+        raise Http404("No cohort matches the given query.")
+    split = len(SIGNUP_COHORT.fields)
+    flags_at = split + len(SIGNUP_COURSE.fields)
+    cohort = SIGNUP_COHORT.instance(row[:split])
+    Cohort.course.field.set_cached_value(cohort, SIGNUP_COURSE.instance(row[split:flags_at]))
+    for name, value in zip(RULE_FLAGS, row[flags_at:], strict=True):
+        setattr(cohort, name, bool(value))
+    return cohort
 
 
 def cohort_for_enrollment(*, pk: int, now=None) -> Cohort:

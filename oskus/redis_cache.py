@@ -7,11 +7,16 @@ Two costs of Django 5.2's ``RedisCacheClient`` showed in the profiles of the ben
 - A read through the client passes redis-py's retry, observability and pool checkout layers (about 45 µs of
   CPU per read). ``get`` and ``get_many`` (the anonymous page cache's versions, the session, the My trainings
   entry) are sent instead on one connection per thread and process, a plain redis-py ``Connection`` of the
-  same pool settings, retried once on a broken connection as redis-py's client does. Writes keep the client.
+  same pool settings, retried once on a broken connection as redis-py's client does.
+- Every enrollment's after-commit invalidation writes versions (``set``, ``set_many``): those two go over a
+  plain connection of the write pool too, ``set_many`` without an expiry as one ``MSET`` (Django sends
+  MULTI, MSET, EXEC: atomicity the independent version keys do not need). Both are idempotent, so the one
+  retry is safe. Other writes keep the client.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 
@@ -25,6 +30,7 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         self._clients = {}
         self._clients_lock = threading.Lock()
         self._readers = threading.local()
+        self._writers = threading.local()
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -34,20 +40,31 @@ class RedisCacheClient(django_redis.RedisCacheClient):
                 client = self._clients.setdefault(pool, self._client(connection_pool=pool))
         return client
 
-    def _reader(self) -> redis.Connection:
-        """This thread's read connection (a new one after a fork: a socket must not be shared with the parent)."""
-        local = self._readers
+    def _connection(self, local, *, write: bool) -> redis.Connection:
+        """This thread's plain connection (a new one after a fork: a socket must not be shared with the parent)."""
         if getattr(local, "pid", None) != os.getpid():
-            pool = self._get_connection_pool(write=False)
+            pool = self._get_connection_pool(write=write)
             local.connection, local.pid = pool.connection_class(**pool.connection_kwargs), os.getpid()
         return local.connection
 
-    def _read(self, *command):
-        connection = self._reader()
+    def _call(self, local, write: bool, command):
+        connection = self._connection(local, write=write)
         try:
             return _round_trip(connection, command)
         except (redis.ConnectionError, redis.TimeoutError):
             return _round_trip(connection, command)  # a broken connection is retried once, as by redis-py's client
+
+    def _reader(self) -> redis.Connection:
+        return self._connection(self._readers, write=False)
+
+    def _writer(self) -> redis.Connection:
+        return self._connection(self._writers, write=True)
+
+    def _read(self, *command):
+        return self._call(self._readers, False, command)
+
+    def _write(self, *command):
+        return self._call(self._writers, True, command)
 
     def get(self, key, default):
         value = self._read("GET", key)
@@ -59,6 +76,20 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         values = self._read("MGET", *keys)
         pairs = zip(keys, values, strict=True)
         return {key: self._serializer.loads(value) for key, value in pairs if value is not None}
+
+
+    def set(self, key, value, timeout):
+        if timeout == 0:  # Django deletes the key
+            return super().set(key, value, timeout)
+        value = self._serializer.dumps(value)
+        self._write("SET", key, value) if timeout is None else self._write("SET", key, value, "EX", timeout)
+
+    def set_many(self, data, timeout):
+        if timeout is not None or not data:  # an expiry per key: Django's pipeline
+            return super().set_many(data, timeout)
+        self._write("MSET", *itertools.chain.from_iterable(
+            (key, self._serializer.dumps(value)) for key, value in data.items()))
+        return None
 
 
 def _round_trip(connection: redis.Connection, command):

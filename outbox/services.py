@@ -39,6 +39,8 @@ from django_tasks import TaskResultStatus, task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from leansql import insert
+
 from .models import Message, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -121,17 +123,16 @@ def message_enqueue(*, kind: str, recipient_id: int | None = None, builder: str 
             return existing
         try:
             with transaction.atomic():  # a savepoint: a key taken meanwhile must not break the caller's transaction
-                message = Message.objects.create(message_id=make_msgid(domain=_domain()),
-                                                 next_attempt_at=timezone.now(), idempotency_key=idempotency_key,
-                                                 **fields)
+                message = insert(Message(message_id=make_msgid(domain=_domain()), next_attempt_at=timezone.now(),
+                                         idempotency_key=idempotency_key, **fields))
         except IntegrityError:
             existing = Message.objects.filter(idempotency_key=idempotency_key).first()
             if existing is None:
                 raise
             return existing
     else:
-        message = Message.objects.create(message_id=make_msgid(domain=_domain()), next_attempt_at=timezone.now(),
-                                         **fields)
+        # One plain INSERT (leansql): enrollments record their e-mail inside the cohort's lock.
+        message = insert(Message(message_id=make_msgid(domain=_domain()), next_attempt_at=timezone.now(), **fields))
     enqueue_in_transaction(_send_task(), wait_for_commit=wait_for_commit, message_pk=message.pk)
     return message
 

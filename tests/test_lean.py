@@ -45,3 +45,4 @@ def test_the_personal_feed_answers_the_same_through_the_lean_handler(application
     assert again["status"] == 304 and again["body"] == b""
     assert english["status"] == 200 and b"my trainings" in english["body"]
     assert unknown["status"] == 404 and b"<html" in unknown["body"]  # the site's own 404 page, no stack trace
+

@@ -9,6 +9,7 @@ import pytest
 import redis
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 
+from oskus import redis_cache
 from oskus.redis_cache import RedisCache
 
 URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
@@ -87,3 +88,37 @@ def test_reads_survive_a_dropped_connection_and_a_fork(backends, monkeypatch):
     monkeypatch.setattr(os, "getpid", lambda: real_pid + 1)  # a forked worker must not share the parent's socket
     assert ours._cache._reader() is not reader
     assert ours.get("seat") == 7
+
+
+def test_version_writes_go_over_a_plain_connection_one_command_each_and_survive_a_dropped_one(backends, monkeypatch):
+    """The after-commit invalidation's `set` and `set_many` (no expiry: one MSET) skip redis-py's client; their
+    entries and expiries are Django's."""
+    ours, django = backends
+    admin = ours._cache.get_client(write=True)
+    writer = ours._cache._writer()
+    name = f"writer-{uuid.uuid4().hex}"
+    writer.send_command("CLIENT", "SETNAME", name)
+    assert writer.read_response() in (b"OK", "OK", True)
+    admin.client_kill_filter(_id=[c for c in admin.client_list() if c.get("name") == name][0]["id"])
+    sent = []
+    real_round_trip = redis_cache._round_trip
+
+    def recorded(connection, command):
+        sent.append(command[0])
+        return real_round_trip(connection, command)
+
+    monkeypatch.setattr(redis_cache, "_round_trip", recorded)
+    monkeypatch.setattr(ours._cache, "get_client", lambda *args, **kwargs: pytest.fail("used the client"))
+    ours.set("version", "v1", None)
+    ours.set("page", {"body": b"<html>"}, 60)
+    ours.set_many({"path:/": "a", "path:/koolitused/": 7}, None)
+    monkeypatch.undo()
+    assert sent == ["SET", "SET", "SET", "MSET"]  # the first SET met the dropped connection and was sent again
+    assert django.get_many(["version", "page", "path:/", "path:/koolitused/"]) == {
+        "version": "v1", "page": {"body": b"<html>"}, "path:/": "a", "path:/koolitused/": 7}
+    assert admin.ttl(ours.make_and_validate_key("version")) == -1
+    assert 0 < admin.ttl(ours.make_and_validate_key("page")) <= 60
+    assert admin.ttl(ours.make_and_validate_key("path:/")) == -1
+    assert ours.incr("path:/koolitused/") == 8  # stored as Django stores integers
+    ours.set("version", "gone", 0)  # a zero timeout deletes, as in Django
+    assert django.get("version") is None

@@ -10,8 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = {lang: ROOT / "locale" / lang / "LC_MESSAGES" / "django.po" for lang in ("et", "en", "ru")}
-SOURCE_DIRS = ["accounts", "courses", "enrollment", "certificates", "feedback", "privacy", "oskus", "outbox", "reports",
-               "site"]
+SOURCE_DIRS = ["accounts", "courses", "enrollment", "certificates", "feedback", "privacy", "oskus", "outbox", "leansql",
+               "reports", "site"]
 
 
 def parse_po(path: Path) -> dict[str, tuple[str, bool]]:

@@ -19,7 +19,6 @@ body.
 import datetime as dt
 import functools
 import hashlib
-import weakref
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -30,6 +29,7 @@ from django.utils.translation import get_language
 from accounts.models import Profile
 from courses.pages import CoursePage
 from courses.snippets import Venue
+from leansql import Statement
 
 from ..models import (
     Cohort,
@@ -212,24 +212,14 @@ def _validator_sql() -> str:
     """.format(**tables)  # noqa: S608
 
 
-# Database connections (psycopg2's, weakly held) on which the validator is already prepared.
-_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_STATEMENT = "oskus_feed_validator"
+# Planning the validator (a dozen joins and CTEs) took longer than running it, and calendar apps ask every few
+# minutes: it is prepared once per database connection (leansql; bench/README.md).
+_VALIDATOR = Statement("feed_validator", lambda: _validator_sql().replace("%(token)s", "%s").replace("%(since)s", "%s"))
 
 
 def _validator_one_statement(token: str, since: dt.datetime):
-    """The validator as a statement prepared once per database connection: planning it (a dozen joins and
-    CTEs) took longer than running it, and calendar apps ask every few minutes (bench/README.md). A prepared
-    statement outlives rollbacks; a new connection prepares it again."""
-    connection.ensure_connection()
-    raw = connection.connection
-    with connection.cursor() as cursor:
-        if not _PREPARED.get(raw):
-            sql = _validator_sql().replace("%(token)s", "$1").replace("%(since)s", "$2")
-            cursor.execute(f"PREPARE {_STATEMENT}(text, timestamptz) AS {sql}")
-            _PREPARED[raw] = True
-        cursor.execute(f"EXECUTE {_STATEMENT}(%s, %s)", [token, since])
-        return cursor.fetchone()
+    """The validator's row (owner, digest, latest change) from the one statement (PostgreSQL)."""
+    return _VALIDATOR.fetchone([token, since])
 
 
 def _validator_portable(token: str, since: dt.datetime):

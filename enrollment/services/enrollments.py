@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_coordinator
+from leansql import insert
 
 from .. import places
 from ..eligibility import eligibility_check
@@ -85,12 +86,10 @@ def enrollment_create(*, user, cohort: Cohort, answers: dict | None = None, acto
             if cohort.course.one_cohort_at_a_time:  # a course setting, not contended: read before the locks
                 # The person first (their enrollments in different cohorts of the course run one after the
                 # other), then the cohort: the cohort's lock, which everybody enrolling waits for, stays short.
-                state.user_lock(user)
-                if state.active_elsewhere_in_course(user=user, cohort=cohort):
+                if state.user_lock_active_elsewhere(user=user, cohort=cohort):
                     raise AlreadyEnrolledInCourse()
-            locked = state.cohort_lock(cohort.pk)
+            locked, counts = state.cohort_lock_counted(cohort.pk, user=user)
             registration_check(locked, now=now)
-            counts = state.place_counts(locked, user=user)
             if counts.mine:
                 raise AlreadyEnrolled()
             if locked.policy == EnrollmentPolicy.APPROVAL:
@@ -99,10 +98,10 @@ def enrollment_create(*, user, cohort: Cohort, answers: dict | None = None, acto
                 status = S.CONFIRMED if counts.free > 0 else S.WAITLISTED
             # No savepoint: every enrollment of this cohort is created under its lock, after the check above;
             # the unique constraint is the last line (the IntegrityError below rolls the whole transaction back).
-            enrollment = Enrollment.objects.create(
+            enrollment = insert(Enrollment(
                 user=user, cohort=locked, status=status, answers=_clean_answers(answers),
                 language=(language or "et")[:8], waitlist_joined_at=now if status == S.WAITLISTED else None,
-            )
+            ))
             state.history_record(enrollment, from_status="", to_status=status, actor=actor or user,
                                  reason=_("Enrolled."))
             enrollment_email_enqueue(INITIAL_EMAIL[status], enrollment)

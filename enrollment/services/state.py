@@ -7,13 +7,14 @@ the same way; nothing outside a `transaction.atomic()` block that holds the coho
 
 from __future__ import annotations
 
-import functools
 import logging
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Min
+
+from leansql import ModelColumns, Statement, constants, fetchone_after, insert, quote
 
 from ..models import Cohort, Enrollment, EnrollmentEvent, Session
 from ..places import free_places, unheld_places
@@ -22,9 +23,27 @@ from ..statuses import ACTIVE_STATUSES, CANCELLABLE_STATUSES, SEAT_STATUSES, Enr
 logger = logging.getLogger(__name__)
 
 
+# Every enrollment runs the statements below, the last ones inside the cohort's lock that everybody enrolling
+# waits for: they are plain statements, prepared once per connection on PostgreSQL (leansql; bench/README.md).
+_COHORT = ModelColumns(Cohort)
+
+
+def _for_update() -> str:
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""  # SQLite locks the whole database
+
+
+_COHORT_LOCK = Statement("cohort_lock", lambda: (
+    f"SELECT {_COHORT.select_list} FROM {quote(Cohort._meta.db_table)} "  # noqa: S608 - names from the model
+    f"WHERE {quote(Cohort._meta.pk.column)} = %s{_for_update()}"))
+
+
 def cohort_lock(cohort_id: int) -> Cohort:
-    """Lock the cohort row until the end of the transaction: the single point of serialisation for its places."""
-    return Cohort.objects.select_for_update().get(pk=cohort_id)
+    """Lock the cohort row until the end of the transaction: the single point of serialisation for its places.
+    Returns the cohort as it is now (Cohort.DoesNotExist if it is gone)."""
+    row = _COHORT_LOCK.fetchone([cohort_id])
+    if row is None:
+        raise Cohort.DoesNotExist(f"Cohort {cohort_id} does not exist.")
+    return _COHORT.instance(row)
 
 
 def cohorts_lock(*cohort_ids: int) -> dict[int, Cohort]:
@@ -50,47 +69,86 @@ class PlaceCounts:
         return unheld_places(capacity=self.capacity, taken=self.taken)
 
 
-@functools.cache
 def _place_counts_sql() -> str:
-    """The place counts as one plain statement (`CASE`, which every database runs): it runs inside the cohort's
-    lock on every enrollment, where the ORM spent longer composing the aggregate than the database answering
-    it, and everybody enrolling waits for that lock (bench/README.md)."""
-    quote, meta = connection.ops.quote_name, Enrollment._meta
+    """The place counts as one plain statement (`CASE`, which every database runs)."""
+    meta = Enrollment._meta
     status, user, cohort = (quote(meta.get_field(name).column) for name in ("status", "user", "cohort"))
+    # Only the model's names and the statuses (code constants) are formatted in; the ids are parameters.
+    return (f"SELECT COUNT(CASE WHEN {status} IN ({constants(SEAT_STATUSES)}) THEN 1 END) AS taken, "  # noqa: S608
+            f"COUNT(CASE WHEN {status} = {constants([EnrollmentStatus.WAITLISTED])} THEN 1 END) AS waiting, "
+            f"COUNT(CASE WHEN {user} = %s THEN 1 END) AS mine "
+            f"FROM {quote(meta.db_table)} WHERE {cohort} = %s AND {status} IN ({constants(ACTIVE_STATUSES)})")
 
-    def among(statuses) -> str:
-        return ", ".join(["%s"] * len(statuses))
 
-    # Only the model's table and column names are formatted in; the values are query parameters.
-    return (f"SELECT COUNT(CASE WHEN {status} IN ({among(SEAT_STATUSES)}) THEN 1 END), "  # noqa: S608
-            f"COUNT(CASE WHEN {status} = %s THEN 1 END), COUNT(CASE WHEN {user} = %s THEN 1 END) "
-            f"FROM {quote(meta.db_table)} WHERE {cohort} = %s AND {status} IN ({among(ACTIVE_STATUSES)})")
+_PLACE_COUNTS = Statement("place_counts", _place_counts_sql)
+
+
+def _cohort_key_lock_sql() -> str:
+    pk = quote(Cohort._meta.pk.column)
+    return f"SELECT {pk} FROM {quote(Cohort._meta.db_table)} WHERE {pk} = %s{_for_update()}"  # noqa: S608
+
+
+def _cohort_counted_sql() -> str:
+    table, pk = quote(Cohort._meta.db_table), quote(Cohort._meta.pk.column)
+    return (f"SELECT {_COHORT.select_list}, k.taken, k.waiting, k.mine "  # noqa: S608 - names from the models
+            f"FROM {table}, ({_place_counts_sql()}) k WHERE {table}.{pk} = %s")
+
+
+_COHORT_KEY_LOCK = Statement("cohort_key_lock", _cohort_key_lock_sql)
+_COHORT_COUNTED = Statement("cohort_counted", _cohort_counted_sql)
+
+
+def cohort_lock_counted(cohort_id: int, *, user=None) -> tuple[Cohort, PlaceCounts]:
+    """`cohort_lock` and then `place_counts` (with `user`), in one round trip on PostgreSQL: the row is locked
+    first, and the cohort and its counts are read by the next statement, which sees what was committed before
+    the lock was granted (leansql.fetchone_after). Raises Cohort.DoesNotExist if the cohort is gone."""
+    row = fetchone_after(_COHORT_KEY_LOCK, [cohort_id], _COHORT_COUNTED,
+                         [user.pk if user is not None else None, cohort_id, cohort_id])
+    if row is None:
+        raise Cohort.DoesNotExist(f"Cohort {cohort_id} does not exist.")
+    cohort = _COHORT.instance(row[:-3])
+    taken, waiting, mine = row[-3:]
+    return cohort, PlaceCounts(capacity=cohort.capacity, taken=taken, waiting=waiting, mine=mine)
 
 
 def place_counts(cohort: Cohort, *, user=None) -> PlaceCounts:
     """Places taken, people waiting and (with `user`) that user's active enrollments: one query on the
     (cohort, status) index, in the lock."""
-    params = [*map(str, SEAT_STATUSES), str(EnrollmentStatus.WAITLISTED), user.pk if user is not None else None,
-              cohort.pk, *map(str, ACTIVE_STATUSES)]
-    with connection.cursor() as cursor:
-        cursor.execute(_place_counts_sql(), params)
-        taken, waiting, mine = cursor.fetchone()
+    taken, waiting, mine = _PLACE_COUNTS.fetchone([user.pk if user is not None else None, cohort.pk])
     return PlaceCounts(capacity=cohort.capacity, taken=taken, waiting=waiting, mine=mine)
 
 
-def active_elsewhere_in_course(*, user, cohort: Cohort) -> bool:
-    """Whether the person holds or waits for a place in another cohort of this cohort's course. Run after
-    `user_lock`: a READ COMMITTED statement started after the lock sees every enrollment committed before it."""
-    return (Enrollment.objects.filter(user_id=user.pk, cohort__course_id=cohort.course_id,
-                                      status__in=CANCELLABLE_STATUSES)
-            .exclude(cohort_id=cohort.pk).exists())
+def _active_elsewhere_sql() -> str:
+    enrollment, cohort = Enrollment._meta, Cohort._meta
+    e_user, e_cohort, e_status = (quote(enrollment.get_field(name).column) for name in ("user", "cohort", "status"))
+    c_id, c_course = quote(cohort.pk.column), quote(cohort.get_field("course").column)
+    # The statuses are written in (code constants): the plan then uses the partial unique index on (user, cohort).
+    statuses = constants(CANCELLABLE_STATUSES)
+    return (f"SELECT 1 FROM {quote(enrollment.db_table)} e JOIN {quote(cohort.db_table)} c "  # noqa: S608
+            f"ON c.{c_id} = e.{e_cohort} WHERE e.{e_user} = %s AND c.{c_course} = %s AND e.{e_cohort} <> %s "
+            f"AND e.{e_status} IN ({statuses}) LIMIT 1")
 
 
-def user_lock(user) -> None:
-    """Lock the person's row (before the cohort's: the lock order is person, then cohort): their enrollments in
-    different cohorts of one course then run one after the other, so the one-cohort-per-course rule holds
-    under concurrency."""
-    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+_ACTIVE_ELSEWHERE = Statement("active_elsewhere", _active_elsewhere_sql)
+
+
+def _user_lock_sql() -> str:
+    meta = get_user_model()._meta
+    return (f"SELECT {quote(meta.pk.column)} FROM {quote(meta.db_table)} "  # noqa: S608 - names from the model
+            f"WHERE {quote(meta.pk.column)} = %s{_for_update()}")
+
+
+_USER_LOCK = Statement("user_lock", _user_lock_sql)
+
+
+def user_lock_active_elsewhere(*, user, cohort: Cohort) -> bool:
+    """Lock the person's row, then tell whether they hold or wait for a place in another cohort of this cohort's
+    course (one round trip on PostgreSQL, leansql.fetchone_after). The lock order is person, then cohort: their
+    enrollments in different cohorts of one course run one after the other, and the check, a statement started
+    after the lock was granted, sees every enrollment committed before it, so the one-cohort-per-course rule
+    holds under concurrency."""
+    return fetchone_after(_USER_LOCK, [user.pk], _ACTIVE_ELSEWHERE,
+                          [user.pk, cohort.course_id, cohort.pk]) is not None
 
 
 def actor_or_none(actor):
@@ -103,9 +161,8 @@ def actor_or_none(actor):
 def history_record(enrollment: Enrollment, *, from_status: str, to_status: str, actor=None,
                    reason: str = "") -> EnrollmentEvent:
     """Append one row to the enrollment's history."""
-    return EnrollmentEvent.objects.create(enrollment=enrollment, actor=actor_or_none(actor),
-                                          from_status=from_status or "", to_status=to_status,
-                                          reason=str(reason)[:500])
+    return insert(EnrollmentEvent(enrollment=enrollment, actor=actor_or_none(actor), from_status=from_status or "",
+                                  to_status=to_status, reason=str(reason)[:500]))
 
 
 def enrollment_status_set(enrollment: Enrollment, to_status: str, *, actor=None, reason: str = "",

@@ -325,7 +325,7 @@ if os.environ.get("EMAIL_FILE_PATH"):  # for EMAIL_BACKEND=django.core.mail.back
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 
 # Background work: django-tasks with the database backend; `manage.py db_worker` runs it.
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "outbox.backend.DatabaseBackend")}}
 
 # Anonymous page cache of the catalogue, course and programme pages (courses/caching.py).
 OSKUS_PAGE_CACHE = env_bool("PAGE_CACHE", True)

@@ -81,17 +81,17 @@ def test_control_without_the_lock_the_cohort_is_overbooked(site_tree, monkeypatc
     users = [factories.UserFactory() for _ in range(THREADS)]
     hold = threading.Barrier(THREADS)
     counted = threading.local()
-    real_count = state.place_counts
 
-    def count_then_wait(locked_cohort, **kwargs):
-        result = real_count(locked_cohort, **kwargs)
+    def count_unlocked_then_wait(cohort_id, **kwargs):
+        unlocked = Cohort.objects.get(pk=cohort_id)
+        result = unlocked, state.place_counts(unlocked, **kwargs)
         if not getattr(counted, "done", False):  # only the first count of each request: before its write
             counted.done = True
             hold.wait(timeout=30)
         return result
 
     monkeypatch.setattr(state, "cohort_lock", lambda cohort_id: Cohort.objects.get(pk=cohort_id))
-    monkeypatch.setattr(state, "place_counts", count_then_wait)
+    monkeypatch.setattr(state, "cohort_lock_counted", count_unlocked_then_wait)
     results, errors = enroll_all_at_once(cohort, users)
     assert errors == []
     confirmed = Enrollment.objects.filter(cohort=cohort, status=S.CONFIRMED).count()

@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "outbox.backend.DatabaseBackend"}}
 
 
 def free_port() -> int:
@@ -31,7 +31,7 @@ def child_env(**extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update({
         "DJANGO_SETTINGS_MODULE": "oskus.settings.dev", "DEBUG": "0", "DATABASE_URL": url, "CONN_MAX_AGE": "0",
-        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend", "LOG_LEVEL": "WARNING",
+        "TASKS_BACKEND": "outbox.backend.DatabaseBackend", "LOG_LEVEL": "WARNING",
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "127.0.0.1",
         "EMAIL_TIMEOUT": "5",
     })

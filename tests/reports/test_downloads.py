@@ -30,7 +30,7 @@ from tests import factories
 from .fixture import build
 
 pytestmark = pytest.mark.django_db
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "outbox.backend.DatabaseBackend"}}
 URL = reverse("reports:download", args=["participants", "municipality", "csv"])
 
 

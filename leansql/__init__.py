@@ -1,0 +1,222 @@
+"""Plain SQL for the few statements on the hottest write path (the enroll POST), on Django's own connection.
+
+Why: on that path the ORM spent longer composing each statement than PostgreSQL running it, and PostgreSQL
+spent longer planning it than running it (bench/README.md). This module keeps what the ORM guarantees and drops
+the per-call composition:
+
+- `Statement`: a fixed SQL text with `%s` parameters, built once from the models' metadata; on PostgreSQL it is
+  prepared once per database connection (`PREPARE` / `EXECUTE`), so it is planned once, not on every request.
+  It runs on Django's cursor, inside the caller's transaction, and shows in the query log as `EXECUTE name(...)`.
+- `ModelColumns`: a model's columns for a SELECT list, and rows back to model instances exactly as the ORM makes
+  them (`Model.from_db`, with the backend's and the fields' value converters).
+- `insert(instance)`: `Model.save()` of a new row as one plain INSERT, sending `pre_save` and `post_save` as
+  save() does. Only for models whose save() adds nothing to an insert and that have no parent model.
+
+Lowest layer: it knows no app. Only table and column names from the models' metadata are formatted into SQL;
+values are always parameters.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Sequence
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Model, signals
+
+# psycopg2 connections (weakly held, so a closed one is forgotten) -> names prepared on it.
+_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_PREPARED_LOCK = threading.Lock()
+
+
+def _db():
+    """This thread's database connection itself: each attribute read through `django.db.connection`, a proxy,
+    costs a lookup in a context-local store, and an insert reads a dozen (the profiles in bench/README.md)."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def constants(values: Iterable[str]) -> str:
+    """Code constants (status names) as SQL string literals, for `IN (…)` lists written into a statement: a
+    prepared statement's plan is made once for any parameter, so only a list known when planning lets
+    PostgreSQL use a partial index whose condition is such a list. Refuses anything but lowercase words."""
+    words = [str(value) for value in values]
+    if not words or not all(word.replace("_", "").isalpha() and word.islower() and word.isascii() for word in words):
+        raise ValueError(f"not constants: {words!r}")
+    return ", ".join(f"'{word}'" for word in words)
+
+
+def _numbered(sql: str) -> tuple[str, int]:
+    """`%s` placeholders -> `$1`, `$2`, … (PostgreSQL's for PREPARE), and how many there are."""
+    parts = sql.split("%s")
+    if any("%" in part for part in parts):
+        raise ValueError("a prepared statement may hold no other '%' than its %s placeholders")
+    text = parts[0]
+    for number, part in enumerate(parts[1:], start=1):
+        text += f"${number}{part}"
+    return text, len(parts) - 1
+
+
+class Statement:
+    """One fixed statement: `build()` returns its SQL with `%s` placeholders (called once, at first use).
+
+    On PostgreSQL the statement is prepared on each database connection at its first use there, on the raw
+    connection (not a query of the request: it is neither logged nor counted), and run with EXECUTE. A prepared
+    statement outlives rollbacks and lives as long as its connection; a new connection prepares it again.
+    Parameter types are inferred by PostgreSQL from where each placeholder stands, so a placeholder must stand
+    where its type is known (compared with a column, a VALUES slot of an INSERT, …).
+    """
+
+    def __init__(self, name: str, build: Callable[[], str]):
+        if not name.isidentifier():
+            raise ValueError(f"not a statement name: {name!r}")
+        self.name = f"oskus_{name}"
+        self._build = build
+
+    @functools.cached_property
+    def sql(self) -> str:
+        return self._build()
+
+    @functools.cached_property
+    def _prepared(self) -> tuple[str, str]:
+        numbered, count = _numbered(self.sql)
+        arguments = f"({', '.join(['%s'] * count)})" if count else ""
+        return f"PREPARE {self.name} AS {numbered}", f"EXECUTE {self.name}{arguments}"
+
+    def _execute_sql(self) -> str:
+        """PostgreSQL: the EXECUTE of the statement, prepared on this connection first if it is not yet."""
+        prepare, execute = self._prepared
+        db = _db()
+        raw = db.connection
+        with _PREPARED_LOCK:
+            names = _PREPARED.setdefault(raw, set())
+            known = self.name in names
+        if not known:
+            with db.wrap_database_errors, raw.cursor() as plain:  # Django's errors, as from its cursor
+                plain.execute(prepare)
+            with _PREPARED_LOCK:
+                names.add(self.name)
+        return execute
+
+    def execute(self, cursor, params: Sequence = ()):
+        """Run the statement on `cursor` (one of `django.db.connection`'s) and return the cursor."""
+        if _db().vendor != "postgresql":
+            cursor.execute(self.sql, params)
+        else:
+            cursor.execute(self._execute_sql(), params)
+        return cursor
+
+    def fetchone(self, params: Sequence = ()):
+        with _db().cursor() as cursor:
+            return self.execute(cursor, params).fetchone()
+
+
+def fetchone_after(first: Statement, first_params: Sequence, then: Statement, then_params: Sequence):
+    """Run `first` (its rows are dropped), then `then`, and return `then`'s first row.
+
+    On PostgreSQL both travel in one message, one round trip. Under READ COMMITTED each statement of such a
+    message still takes its own snapshot when it starts, so `then` sees every row committed before it started:
+    after a lock that `first` waited for, it sees what the lock's former holder committed. (One statement that
+    locked and read would read with the snapshot taken before it waited.) Elsewhere one after the other.
+    """
+    db = _db()
+    with db.cursor() as cursor:
+        if db.vendor != "postgresql":
+            first.execute(cursor, first_params)
+            return then.execute(cursor, then_params).fetchone()
+        sql = f"{first._execute_sql()}; {then._execute_sql()}"
+        cursor.execute(sql, [*first_params, *then_params])
+        return cursor.fetchone()
+
+
+class ModelColumns:
+    """Some (default: all) concrete fields of `model`, in the model's field order, as a SELECT list, and rows of
+    those columns back to instances as the ORM builds them (the other fields deferred). Columns are qualified by
+    `alias`, or without one by their tables' names (a parent model's fields by the parent's table)."""
+
+    def __init__(self, model: type[Model], fields: Iterable[str] | None = None, alias: str | None = None):
+        wanted = None if fields is None else set(fields)
+        self.model = model
+        self.fields = tuple(field for field in model._meta.concrete_fields
+                            if wanted is None or field.attname in wanted or field.name in wanted)
+        if wanted is not None and len(self.fields) != len(wanted):
+            known = {name for field in self.fields for name in (field.attname, field.name)}
+            raise ValueError(f"{model.__name__} has no concrete fields {sorted(wanted - known)}")
+        self.alias = alias
+        self.attnames = tuple(field.attname for field in self.fields)
+
+    @functools.cached_property
+    def select_list(self) -> str:
+        return ", ".join(f"{quote(self._table(field))}.{quote(field.column)}" for field in self.fields)
+
+    def _table(self, field) -> str:
+        return self.alias or field.model._meta.db_table
+
+    @functools.cached_property
+    def _converters(self) -> tuple:
+        pairs = []
+        for field in self.fields:
+            column = field.get_col(self._table(field))
+            pairs.append((column, tuple(connection.ops.get_db_converters(column)
+                                        + field.get_db_converters(connection))))
+        return tuple(pairs)
+
+    def instance(self, values: Sequence) -> Model:
+        """The model instance of one row's values (in `fields` order), as a queryset would return it."""
+        values, db = list(values), _db()
+        for index, (column, converters) in enumerate(self._converters):
+            for converter in converters:
+                values[index] = converter(values[index], column, db)
+        return self.model.from_db(db.alias, self.attnames, values)
+
+
+@functools.cache
+def _insert_statement(model: type[Model], with_pk: bool) -> tuple[Statement, tuple]:
+    meta = model._meta
+    fields = tuple(field for field in meta.concrete_fields if with_pk or not field.primary_key)
+    returning = "" if with_pk or not connection.features.can_return_columns_from_insert else \
+        f" RETURNING {quote(meta.pk.column)}"
+
+    def build() -> str:
+        columns = ", ".join(quote(field.column) for field in fields)
+        return (f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608 - names from the model
+                f"VALUES ({', '.join(['%s'] * len(fields))}){returning}")
+
+    name = f"insert_{meta.app_label}_{meta.model_name}{'_pk' if with_pk else ''}"
+    return Statement(name, build), fields
+
+
+def insert(instance: Model) -> Model:
+    """Save a new `instance` with one INSERT, as `instance.save()` would (defaults, `auto_now_add`, field
+    preparation, the primary key set, `pre_save`/`post_save` sent with `created=True`)."""
+    model = type(instance)
+    meta = model._meta
+    if meta.parents or meta.proxy:
+        raise TypeError(f"leansql.insert handles models without parents, not {model.__name__}")
+    if not instance._state.adding:
+        raise ValueError(f"{model.__name__} {instance.pk} is saved already")
+    instance._prepare_related_fields_for_save(operation_name="save")
+    db = _db()
+    using = db.alias
+    signals.pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
+    with_pk = instance.pk is not None
+    statement, fields = _insert_statement(model, with_pk)
+    params = [field.get_db_prep_save(field.pre_save(instance, True), db) for field in fields]
+    with db.cursor() as cursor:
+        statement.execute(cursor, params)
+        if not with_pk:
+            if db.features.can_return_columns_from_insert:
+                value = cursor.fetchone()[0]
+            else:
+                value = db.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
+            setattr(instance, meta.pk.attname, value)
+    instance._state.adding = False
+    instance._state.db = using
+    signals.post_save.send(sender=model, instance=instance, created=True, update_fields=None, raw=False,
+                           using=using)
+    return instance
