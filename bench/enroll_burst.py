@@ -1,21 +1,25 @@
 """Benchmark: N logged-in clients enroll at the same moment into a cohort of C places (gunicorn + PostgreSQL).
 
     .venv/bin/python bench/enroll_burst.py                       # 1000 clients, 50 places
-    CLIENTS=200 SEATS=10 WORKERS=4 THREADS=4 .venv/bin/python bench/enroll_burst.py
+    CLIENTS=200 SEATS=10 WORKER_CLASS=gthread WORKERS=4 THREADS=4 .venv/bin/python bench/enroll_burst.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/oskus_bench_enroll .venv/bin/python bench/enroll_burst.py
 
 Steps: create the database (if missing) and migrate; start a private redis-server (REDIS_URL, as production
 has); create N specialists (once) and a fresh logged-in session for each (bench/sessions.py: database and
 cache, as a log-in writes them); create a new open cohort of C places with one session; start gunicorn
-(production settings, CONN_MAX_AGE=60, gthread workers) on loopback; N clients, each with its own HTTP
+(production settings, CONN_MAX_AGE=60, 2 sync workers unless WORKER_CLASS/WORKERS/THREADS say otherwise) on
+loopback; N clients, each with its own HTTP
 connection and session, wait for one signal and POST the enroll form at once (CSRF cookie + header, as a
 browser would). The clients are asyncio tasks of one aiohttp event loop in this process (not N threads), so
 the load generator takes little of the CPU the server needs. Prints one line and fails unless exactly C are
 confirmed, everybody else is wait-listed and no request failed:
 
     enroll_burst seats=C clients=N confirmed=… waitlisted=… errors=… p50_ms=… p99_ms=… seconds=…
+        cpu_ms_per_client=app:…,db:…,client:…
 
-`seconds` is the time from the signal until the last client had its answer; p50/p99 are per request.
+`seconds` is the time from the signal until the last client had its answer; p50/p99 are per request;
+`cpu_ms_per_client` is the CPU the gunicorn workers, the PostgreSQL server's processes and this client used
+during the burst, divided by the clients (Linux /proc).
 """
 
 import asyncio
@@ -41,9 +45,11 @@ GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/oskus_bench_enroll")
 CLIENTS = int(os.environ.get("CLIENTS", "1000"))
 SEATS = int(os.environ.get("SEATS", "50"))
-WORKERS = os.environ.get("WORKERS", "4")
-THREADS = os.environ.get("THREADS", "4")
-WORKER_CLASS = os.environ.get("WORKER_CLASS", "gthread")
+# gunicorn as pages.py runs it and the issue measured: 2 sync workers (one per core here). gthread workers were
+# slower in every configuration tried (bench/README.md): a worker accepts connections it cannot serve yet.
+WORKER_CLASS = os.environ.get("WORKER_CLASS", "sync")
+WORKERS = os.environ.get("WORKERS", "2")
+THREADS = os.environ.get("THREADS", "1")
 CSRF_SECRET = "b" * 32  # the cookie holds the secret; the header may carry it unmasked
 
 
@@ -149,19 +155,26 @@ def burst(path: str, session_keys: list[str]) -> tuple[list[float], int, float]:
     return asyncio.run(_burst(path, session_keys))
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User and system CPU seconds the processes used so far (Linux /proc; 0 for a process that is gone)."""
-    total = 0
+def cpu_seconds(pids) -> dict[int, float]:
+    """User and system CPU seconds each process used so far (Linux /proc; a process that is gone is left out)."""
+    used = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+        used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds between two readings; a process that started in between counts from zero."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def postgres_pids() -> list[int]:
+    """The PostgreSQL server's processes: the postmaster and its backends (those that connect during the burst
+    are read again after it)."""
     found = subprocess.run(["pgrep", "-f", "^postgres"], capture_output=True, text=True).stdout
     return [int(pid) for pid in found.split()]
 
@@ -200,11 +213,10 @@ def _run(env: dict) -> None:
             raise SystemExit("gunicorn did not answer")
         workers = [int(pid) for pid in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
                                                                   text=True).stdout.split()]
-        database = postgres_pids()
-        before = cpu_seconds(workers), cpu_seconds(database), cpu_seconds([os.getpid()])
+        before = cpu_seconds(workers), cpu_seconds(postgres_pids()), cpu_seconds([os.getpid()])
         latencies, errors, seconds = burst(seeded["path"], seeded["sessions"])
-        used = [after - earlier for after, earlier in zip(
-            (cpu_seconds(workers), cpu_seconds(database), cpu_seconds([os.getpid()])), before, strict=True)]
+        after = cpu_seconds(workers), cpu_seconds(postgres_pids()), cpu_seconds([os.getpid()])
+        used = [cpu_used(earlier, later) for earlier, later in zip(before, after, strict=True)]
     finally:
         server.terminate()
         server.wait(timeout=30)
