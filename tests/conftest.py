@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core import signals
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, connections
 
 from tests import factories
 
@@ -112,6 +112,11 @@ def _playwright():
                     "(apt-get install chromium).")
     with sync_playwright() as playwright:
         yield playwright
+        # While Playwright runs, its event loop is this thread's running loop, so asgiref keeps the database
+        # connections opened meanwhile (by any later test of this worker) in a store of their own, which the
+        # test database's teardown does not see: closed here, while that store is still the current one, or
+        # the teardown finds "1 other session using the database" and cannot drop it.
+        connections.close_all()
 
 
 @pytest.fixture(scope="session")
