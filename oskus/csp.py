@@ -18,8 +18,9 @@ from accounts import tara
 # Built header values by (report-only, the path's or view's additions): without a nonce or a view's own policy
 # the header of a response is one of a handful of strings, and django-csp builds it anew for every response
 # (copying the settings' directives, about 0.1 ms: a tenth of a cached logged-in page). Emptied when a CSP
-# setting changes.
+# setting changes, and bounded (a view's own additions are part of the key).
 _BUILT: dict[tuple[bool, str], str] = {}
+_BUILT_MAX = 64
 
 
 @receiver(setting_changed)
@@ -58,6 +59,8 @@ class SiteCSPMiddleware(CSPMiddleware):
             key = (report_only, repr(parts.update))
             value = _BUILT.get(key)
             if value is None:
+                if len(_BUILT) >= _BUILT_MAX:
+                    _BUILT.clear()
                 value = _BUILT.setdefault(key, build_policy(**asdict(parts), report_only=report_only))
             header, exempt, name = _HEADERS[report_only]
             if not value or header in response or getattr(response, exempt, False) is not False:

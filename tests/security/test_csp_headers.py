@@ -84,3 +84,17 @@ def test_a_nonce_asked_for_after_the_header_is_written_fails_as_with_the_library
     request = headers(SiteCSPMiddleware, "plain", "/")[2]
     with pytest.raises(Exception, match="after the CSP header has been written"):
         str(request.csp_nonce)
+
+
+def test_views_with_many_own_additions_keep_the_remembered_values_bounded():
+    from oskus import csp as site_csp
+
+    for number in range(site_csp._BUILT_MAX * 2):
+        source = f"https://map{number}.example.ee"
+        VIEWS["many"] = csp_update({"img-src": [source]})(_view)
+        try:
+            ours = headers(SiteCSPMiddleware, "many", "/")
+        finally:
+            del VIEWS["many"]
+        assert source in ours[0]
+        assert len(site_csp._BUILT) <= site_csp._BUILT_MAX
