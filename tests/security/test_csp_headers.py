@@ -5,6 +5,7 @@ the log-in provider or a changed setting."""
 import pytest
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.decorators import csp_exempt, csp_replace, csp_update
+from csp.exceptions import CSPNonceError
 from csp.middleware import CSPMiddleware
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -82,7 +83,7 @@ def test_the_log_in_providers_origin_is_a_form_target_when_it_is_configured(sett
 
 def test_a_nonce_asked_for_after_the_header_is_written_fails_as_with_the_library():
     request = headers(SiteCSPMiddleware, "plain", "/")[2]
-    with pytest.raises(Exception, match="after the CSP header has been written"):
+    with pytest.raises(CSPNonceError, match="after the CSP header has been written"):
         str(request.csp_nonce)
 
 
