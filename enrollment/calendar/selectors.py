@@ -175,9 +175,11 @@ def _validator_sql() -> str:
     content changes the digest; a change outside the feed may change it too (one rebuild, never a stale feed).
     Rows are digested by identity and change stamp (`updated_at` moves on every save and on
     `sessions_sequence_bump`); venues and course pages have no stamp, so the shown fields themselves are.
-    Venues and pages are looked up by primary key from an array (``= ANY(ARRAY(…))``): as a semi-join the
-    prepared statement's generic plan scanned every page of the site on each re-poll. Rows are ordered bytewise
-    (``COLLATE "C"``): cheaper than the database's language collation, and the same digest on any database.
+    Cohorts, sessions, venues and pages are looked up by key from an array (``= ANY(ARRAY(…))``): as a semi-join
+    the prepared statement's generic plan, which estimates a person's rows as the average per person, scanned
+    every page of the site on each re-poll, and every cohort and session where few people held many enrollments.
+    Rows are ordered bytewise (``COLLATE "C"``): cheaper than the database's language collation, and the same
+    digest on any database.
     """
     tables = {
         "profile": Profile._meta.db_table,
@@ -196,9 +198,9 @@ def _validator_sql() -> str:
         e AS (SELECT id, cohort_id, status, updated_at FROM {enrollment} WHERE user_id = (SELECT user_id FROM o)),
         t AS (SELECT cohort_id FROM {trainers} WHERE user_id = (SELECT user_id FROM o)),
         c AS (SELECT id, course_id, updated_at FROM {cohort}
-              WHERE id IN (SELECT cohort_id FROM e UNION SELECT cohort_id FROM t)),
+              WHERE id = ANY(ARRAY(SELECT cohort_id FROM e UNION SELECT cohort_id FROM t))),
         s AS (SELECT id, venue_id, updated_at FROM {session}
-              WHERE cohort_id IN (SELECT id FROM c) AND ends_at >= %(since)s),
+              WHERE cohort_id = ANY(ARRAY(SELECT id FROM c)) AND ends_at >= %(since)s),
         x AS (
             SELECT ROW('e', id, cohort_id, status, updated_at)::text AS r, updated_at AS at FROM e
             UNION ALL SELECT ROW('t', cohort_id)::text, NULL FROM t

@@ -6,9 +6,18 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+import leansql
 from enrollment.calendar import feeds, ics
 from enrollment.calendar import selectors as calendar_selectors
-from enrollment.models import CohortStatus, EnrollmentEvent, EnrollmentStatus, SessionStatus
+from enrollment.models import (
+    Cohort,
+    CohortStatus,
+    Enrollment,
+    EnrollmentEvent,
+    EnrollmentStatus,
+    Session,
+    SessionStatus,
+)
 from tests import factories
 from tests.enrollment.calendar.helpers import confirmed, feed_url, make_session
 
@@ -215,3 +224,47 @@ def test_the_portable_validator_sees_the_same_changes(client, feed, monkeypatch)
     assert calendar_selectors.personal_feed_validator(token=token).etag != before
     changed = client.get(feed["url"], HTTP_IF_NONE_MATCH=first["ETag"])
     assert changed.status_code == 200 and "Uus tänav 1" in changed.content.decode()
+
+
+def _plan_nodes(plan: dict):
+    """Every node of an EXPLAIN (FORMAT JSON) plan, depth first."""
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _plan_nodes(child)
+
+
+@pytest.mark.postgres  # the plan of the prepared statement, as PostgreSQL caches it
+def test_the_validators_generic_plan_reads_cohorts_and_sessions_by_key_whatever_the_statistics(feed):
+    """A calendar app re-polls every few minutes, and the prepared validator soon runs on its generic plan, which
+    estimates a person's enrollments as the table's average per person. With few people and many enrollments
+    each (a new site, a bench database), that plan hash-joined a scan of every cohort and every session of the
+    site on each re-poll (bench/README.md): the cost grew with the site, not with the person's feed."""
+    from django.db import connection
+
+    cohort, session = feed["cohort"], feed["session"]
+    cohorts = Cohort.objects.bulk_create([Cohort(course=cohort.course, code=f"bulk-{n}", capacity=20)
+                                          for n in range(2000)])
+    Session.objects.bulk_create([Session(cohort=c, starts_at=session.starts_at + dt.timedelta(days=n % 3),
+                                         ends_at=session.ends_at + dt.timedelta(days=n % 3))
+                                 for c in cohorts for n in range(2)])
+    heavy = [factories.UserFactory() for _ in range(20)]  # twenty people enrolled in a hundred cohorts each
+    Enrollment.objects.bulk_create([Enrollment(user=user, cohort=c, status=EnrollmentStatus.CONFIRMED)
+                                    for number, user in enumerate(heavy) for c in cohorts[number::20]])
+    token = feed["user"].profile.calendar_token
+    sql, count = leansql._numbered(calendar_selectors._VALIDATOR.sql)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute("SET LOCAL random_page_cost = 1.1")  # the production setting (docs/operations.md)
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute(f"PREPARE validator_plan_test AS {sql}")
+        try:
+            cursor.execute("EXPLAIN (FORMAT JSON) EXECUTE validator_plan_test(%s, %s)",
+                           [token, timezone.now() - dt.timedelta(days=365)])
+            plan = cursor.fetchone()[0]
+        finally:
+            cursor.execute("DEALLOCATE validator_plan_test")
+    assert count == 2
+    scanned = {node["Relation Name"] for node in _plan_nodes(plan[0]["Plan"])
+               if node["Node Type"] == "Seq Scan" and "Relation Name" in node}
+    assert not scanned & {Cohort._meta.db_table, Session._meta.db_table, Enrollment._meta.db_table}, sorted(scanned)
+    assert calendar_selectors.personal_feed_validator(token=token) is not None
