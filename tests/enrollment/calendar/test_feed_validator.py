@@ -1,6 +1,7 @@
 """The personal feed's conditional GET: a 304 from one cheap query, and every change of content changes it."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.cache import cache
@@ -268,3 +269,24 @@ def test_the_validators_generic_plan_reads_cohorts_and_sessions_by_key_whatever_
                if node["Node Type"] == "Seq Scan" and "Relation Name" in node}
     assert not scanned & {Cohort._meta.db_table, Session._meta.db_table, Enrollment._meta.db_table}, sorted(scanned)
     assert calendar_selectors.personal_feed_validator(token=token) is not None
+
+
+@pytest.mark.postgres  # the one statement; elsewhere the validator is six ORM queries
+def test_the_validator_digests_typed_values_without_sorting_or_text(feed):
+    """Most of the validator's cost on each re-poll was turning every row into text and sorting those texts for
+    an ordered md5 (bench/README.md): the digest is an XOR of typed row hashes, which needs neither."""
+    from django.db import connection
+
+    sql, _count = leansql._numbered(calendar_selectors._VALIDATOR.sql)
+    with connection.cursor() as cursor:
+        cursor.execute(f"PREPARE validator_shape_test AS {sql}")
+        try:
+            cursor.execute("EXPLAIN (VERBOSE, FORMAT JSON) EXECUTE validator_shape_test(%s, %s)",
+                           [feed["user"].profile.calendar_token, timezone.now() - dt.timedelta(days=365)])
+            plan = cursor.fetchone()[0]
+        finally:
+            cursor.execute("DEALLOCATE validator_shape_test")
+    outputs = [output for node in _plan_nodes(plan[0]["Plan"]) for output in node.get("Output", [])]
+    rows_as_text = re.compile(r"ROW\([^()]*\)\)::text")
+    assert not [output for output in outputs if "ORDER BY" in output or rows_as_text.search(output)], outputs
+    assert any("hash_record_extended" in output for output in outputs)
