@@ -89,9 +89,35 @@ def _cohort_key_lock_sql() -> str:
 
 
 def _cohort_counted_sql() -> str:
-    table, pk = quote(Cohort._meta.db_table), quote(Cohort._meta.pk.column)
-    return (f"SELECT {_COHORT.select_list}, k.taken, k.waiting, k.mine "  # noqa: S608 - names from the models
-            f"FROM {table}, ({_place_counts_sql()}) k WHERE {table}.{pk} = %s")
+    """The cohort and its counts for an enrollment, each count stopping at the cohort's capacity.
+
+    Every decision compares the counts with the capacity (a place is free when taken + waiting < capacity, one
+    is unheld when taken < capacity), so counting further changes no outcome. Counted in full, a long waitlist
+    made every newcomer's statement, inside the lock that everybody enrolling waits for, read every row of it.
+    """
+    cohort, enrollment = Cohort._meta, Enrollment._meta
+    table, pk, capacity = quote(cohort.db_table), quote(cohort.pk.column), quote(cohort.get_field("capacity").column)
+    e_table = quote(enrollment.db_table)
+    status, user, cohort_id = (quote(enrollment.get_field(name).column) for name in ("status", "user", "cohort"))
+    # PostgreSQL's LIMIT takes no column of the outer query, but an uncorrelated subquery (run once).
+    up_to_capacity = f"LIMIT (SELECT {capacity} FROM {table} WHERE {pk} = %s)"  # noqa: S608 - names from the model
+
+    def counted(condition: str) -> str:
+        return (f"(SELECT COUNT(*) FROM (SELECT 1 FROM {e_table} WHERE {cohort_id} = %s AND {condition} "  # noqa: S608
+                f"{up_to_capacity}) counted)")
+
+    # Only the models' names and the statuses (code constants) are formatted in; the ids are parameters.
+    return (f"SELECT {_COHORT.select_list}, "  # noqa: S608 - names from the models
+            f"{counted(f'{status} IN ({constants(SEAT_STATUSES)})')} AS taken, "
+            f"{counted(f'{status} = {constants([EnrollmentStatus.WAITLISTED])}')} AS waiting, "
+            f"(SELECT COUNT(*) FROM {e_table} WHERE {cohort_id} = %s AND {user} = %s "
+            f"AND {status} IN ({constants(ACTIVE_STATUSES)})) AS mine "
+            f"FROM {table} WHERE {table}.{pk} = %s")
+
+
+def _cohort_counted_params(cohort_id: int, user_id: int | None) -> list:
+    """The parameters of `_COHORT_COUNTED`, in the order its text holds them."""
+    return [cohort_id, cohort_id, cohort_id, cohort_id, cohort_id, user_id, cohort_id]
 
 
 _COHORT_KEY_LOCK = Statement("cohort_key_lock", _cohort_key_lock_sql)
@@ -99,11 +125,13 @@ _COHORT_COUNTED = Statement("cohort_counted", _cohort_counted_sql)
 
 
 def cohort_lock_counted(cohort_id: int, *, user=None) -> tuple[Cohort, PlaceCounts]:
-    """`cohort_lock` and then `place_counts` (with `user`), in one round trip on PostgreSQL: the row is locked
+    """`cohort_lock` and then the place counts (with `user`), in one round trip on PostgreSQL: the row is locked
     first, and the cohort and its counts are read by the next statement, which sees what was committed before
-    the lock was granted (leansql.fetchone_after). Raises Cohort.DoesNotExist if the cohort is gone."""
+    the lock was granted (leansql.fetchone_after). `taken` and `waiting` are counted up to the capacity (see
+    `_cohort_counted_sql`): enough for `free` and `unheld`, not a figure to show. Raises Cohort.DoesNotExist if
+    the cohort is gone."""
     row = fetchone_after(_COHORT_KEY_LOCK, [cohort_id], _COHORT_COUNTED,
-                         [user.pk if user is not None else None, cohort_id, cohort_id])
+                         _cohort_counted_params(cohort_id, user.pk if user is not None else None))
     if row is None:
         raise Cohort.DoesNotExist(f"Cohort {cohort_id} does not exist.")
     cohort = _COHORT.instance(row[:-3])
