@@ -12,6 +12,7 @@ from enrollment import services
 from enrollment.models import Enrollment, EnrollmentStatus
 from enrollment.services import state
 from tests import factories
+from tests.plans import plan_nodes
 
 S = EnrollmentStatus
 pytestmark = pytest.mark.django_db
@@ -29,12 +30,6 @@ def _cohort_with(*, capacity: int, confirmed: int, waitlisted: int):
     return cohort
 
 
-def _plan_nodes(plan: dict):
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _plan_nodes(child)
-
-
 @pytest.mark.postgres  # the rows PostgreSQL reads for the statement
 def test_the_counts_in_the_lock_read_no_more_rows_than_the_capacity_however_long_the_waitlist(site_tree):
     cohort = _cohort_with(capacity=4, confirmed=4, waitlisted=60)
@@ -50,7 +45,7 @@ def test_the_counts_in_the_lock_read_no_more_rows_than_the_capacity_however_long
             plan = cursor.fetchone()[0]
         finally:
             cursor.execute("DEALLOCATE counted_rows_test")
-    read = sum(node["Actual Rows"] * node["Actual Loops"] for node in _plan_nodes(plan[0]["Plan"])
+    read = sum(node["Actual Rows"] * node["Actual Loops"] for node in plan_nodes(plan[0]["Plan"])
                if node.get("Relation Name") == Enrollment._meta.db_table)
     assert 0 < read <= 2 * cohort.capacity, read
 

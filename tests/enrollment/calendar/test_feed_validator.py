@@ -21,6 +21,7 @@ from enrollment.models import (
 )
 from tests import factories
 from tests.enrollment.calendar.helpers import confirmed, feed_url, make_session
+from tests.plans import plan_nodes
 
 pytestmark = pytest.mark.django_db
 
@@ -227,13 +228,6 @@ def test_the_portable_validator_sees_the_same_changes(client, feed, monkeypatch)
     assert changed.status_code == 200 and "Uus tänav 1" in changed.content.decode()
 
 
-def _plan_nodes(plan: dict):
-    """Every node of an EXPLAIN (FORMAT JSON) plan, depth first."""
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _plan_nodes(child)
-
-
 @pytest.mark.postgres  # the plan of the prepared statement, as PostgreSQL caches it
 def test_the_validators_generic_plan_reads_cohorts_and_sessions_by_key_whatever_the_statistics(feed):
     """A calendar app re-polls every few minutes, and the prepared validator soon runs on its generic plan, which
@@ -265,7 +259,7 @@ def test_the_validators_generic_plan_reads_cohorts_and_sessions_by_key_whatever_
         finally:
             cursor.execute("DEALLOCATE validator_plan_test")
     assert count == 2
-    scanned = {node["Relation Name"] for node in _plan_nodes(plan[0]["Plan"])
+    scanned = {node["Relation Name"] for node in plan_nodes(plan[0]["Plan"])
                if node["Node Type"] == "Seq Scan" and "Relation Name" in node}
     assert not scanned & {Cohort._meta.db_table, Session._meta.db_table, Enrollment._meta.db_table}, sorted(scanned)
     assert calendar_selectors.personal_feed_validator(token=token) is not None
@@ -286,7 +280,7 @@ def test_the_validator_digests_typed_values_without_sorting_or_text(feed):
             plan = cursor.fetchone()[0]
         finally:
             cursor.execute("DEALLOCATE validator_shape_test")
-    outputs = [output for node in _plan_nodes(plan[0]["Plan"]) for output in node.get("Output", [])]
+    outputs = [output for node in plan_nodes(plan[0]["Plan"]) for output in node.get("Output", [])]
     rows_as_text = re.compile(r"ROW\([^()]*\)\)::text")
     assert not [output for output in outputs if "ORDER BY" in output or rows_as_text.search(output)], outputs
     assert any("hash_record_extended" in output for output in outputs)
