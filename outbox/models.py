@@ -30,6 +30,10 @@ class Message(models.Model):
     payload = models.JSONField(null=True, blank=True, editable=False)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # Deliveries started by the relay (committed before each one): more than `attempts` means a worker died while
+    # delivering, since every delivery that ends records its attempt (services.messages_relay). The database
+    # default lets web servers of the release before it go on recording messages while this one is deployed.
+    claims = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True, db_index=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)

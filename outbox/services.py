@@ -7,11 +7,13 @@ Guarantees (see docs/operations.md):
   of the tests, a dummy) get the task after the commit, as before.
 * **At-least-once.** A task whose worker died (RUNNING while its worker's heartbeat is older than the lease)
   is put back to READY by `tasks_recover_abandoned`; after `OUTBOX_MAX_CLAIMS` claims it is marked FAILED.
-* **E-mail, once per message.** `message_enqueue` records one `Message` (stable Message-ID) and its task in
-  the same transaction. `message_deliver` locks the row, skips a message already sent, sends, and records
-  "sent" in the same transaction. The only duplicate possible: the SMTP server accepted the message and the
-  process died (or the database failed) before that transaction committed; the retry sends it again with
-  the same Message-ID.
+* **E-mail, once per message.** `message_enqueue` records one `Message` (stable Message-ID) in the caller's
+  transaction. With the database backend the message row is the whole outbox entry: every `db_worker` runs a
+  relay (`messages_relay`) that reads the due messages from the message log, so an enrollment writes no task
+  row for its e-mail. Other backends get a `message_send_task` after the commit. `message_deliver` locks the
+  row, skips a message already sent, sends, and records "sent" in the same transaction. The only duplicate
+  possible: the SMTP server accepted the message and the process died (or the database failed) before that
+  transaction committed; the retry sends it again with the same Message-ID.
 * **Transient failures** (connection refused, timeout, disconnect, 4xx) are retried with exponential
   backoff (`OUTBOX_RETRY_BASE_SECONDS` doubling up to `OUTBOX_RETRY_MAX_SECONDS`) until at least
   `OUTBOX_RETRY_FOR_SECONDS` (24 h) after the message was queued; then the message is FAILED. Permanent
@@ -90,6 +92,12 @@ def _send_task():
     return import_string(SEND_TASK_PATH)
 
 
+def relay_enabled() -> bool:
+    """True when the workers' relay delivers e-mails from the message log (the database task backend): a message
+    then needs no task row of its own."""
+    return is_transactional(_send_task())
+
+
 def _domain() -> str:
     domain = getattr(settings, "OUTBOX_MESSAGE_ID_DOMAIN", "") or settings.DEFAULT_FROM_EMAIL.rpartition("@")[2]
     return domain.strip(" >") or socket.getfqdn()
@@ -133,7 +141,8 @@ def message_enqueue(*, kind: str, recipient_id: int | None = None, builder: str 
     else:
         # One plain INSERT (leansql): enrollments record their e-mail inside the cohort's lock.
         message = insert(Message(message_id=make_msgid(domain=_domain()), next_attempt_at=timezone.now(), **fields))
-    enqueue_in_transaction(_send_task(), wait_for_commit=wait_for_commit, message_pk=message.pk)
+    if not relay_enabled():  # the relay reads the committed row itself (messages_relay)
+        enqueue_in_transaction(_send_task(), wait_for_commit=wait_for_commit, message_pk=message.pk)
     return message
 
 
@@ -266,29 +275,68 @@ def _schedule_retry(message: Message, error: str, *, now: dt.datetime) -> str:
     message.next_attempt_at = min(now + retry_delay(message.attempts), give_up_at)
     message.save(update_fields=["state", "attempts", "last_error", "next_attempt_at"])
     task = _send_task()
-    if getattr(task.get_backend(), "supports_defer", False):
+    if not relay_enabled() and getattr(task.get_backend(), "supports_defer", False):
         enqueue_in_transaction(task, run_after=message.next_attempt_at, message_pk=message.pk)
-    # Otherwise (immediate backend) an immediate retry would spin: `messages_requeue_overdue` picks it up.
+    # The relay sends it again once `next_attempt_at` has come. Without the relay and a backend that defers (the
+    # immediate one) an immediate retry would spin: `messages_requeue_overdue` picks it up.
     logger.info("E-mail %s (%s) will be retried at %s: %s", message.pk, message.kind, message.next_attempt_at,
                 error)
     return State.RETRYING
 
 
+def _due_messages(now: dt.datetime):
+    return Message.objects.filter(state__in=[State.QUEUED, State.RETRYING], next_attempt_at__lte=now)
+
+
+def _claim(pk: int, *, now: dt.datetime) -> bool:
+    """Take message `pk` for one delivery, committed before it starts: count the claim and hide the message from
+    other relays for a lease (it is due again then if this process dies while delivering). A message whose
+    deliveries were cut short `OUTBOX_MAX_CLAIMS` times (they kill their worker) is failed instead."""
+    lease = dt.timedelta(seconds=_setting("OUTBOX_LEASE_SECONDS", 60))
+    with transaction.atomic():
+        message = _due_messages(now).select_for_update(skip_locked=True).filter(pk=pk).first()
+        if message is None:  # another relay has it, or it is no longer due
+            return False
+        if message.claims - message.attempts >= _setting("OUTBOX_MAX_CLAIMS", 5):
+            _fail(message, f"the worker delivering it stopped {message.claims - message.attempts} times")
+            return False
+        message.claims += 1
+        message.next_attempt_at = now + lease
+        message.save(update_fields=["claims", "next_attempt_at"])
+    return True
+
+
+def messages_relay(*, limit: int = 100, now: dt.datetime | None = None) -> int:
+    """The relay's pass (every `db_worker` runs it every `OUTBOX_RELAY_SECONDS`, outbox.worker.Relay): deliver the
+    messages that are due, oldest first, up to `limit`. Safe in several processes at once (a message is claimed
+    with a skip-locked row lock); a delivery cut short by a dying process is claimed again after the lease.
+    Returns how many messages this pass claimed."""
+    now = now or database_now()
+    due = list(_due_messages(now).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+    claimed = 0
+    for pk in due:
+        if not _claim(pk, now=now):
+            continue
+        claimed += 1
+        try:
+            message_deliver(message_pk=pk)
+        except Exception:  # a database error: the claim's lease brings the message back; go on with the others
+            logger.exception("E-mail %s could not be delivered", pk)
+    return claimed
+
+
 def messages_requeue_overdue(*, now: dt.datetime | None = None) -> int:
-    """Safety net (periodic sweep): queue again every unsent message whose attempt is overdue and that has no
-    task waiting or running (its task failed on a database error, or the backend cannot defer). Idempotent:
+    """Safety net (periodic sweep) for backends without the relay: queue again every unsent message whose attempt
+    is overdue (its task failed on a database error, or the backend cannot defer). With the relay there is
+    nothing to re-queue: the message log is the queue, and a message due is sent by the next pass. Idempotent:
     an extra delivery of a message finds it sent and does nothing."""
+    if relay_enabled():
+        return 0
     now = now or timezone.now()
     grace = dt.timedelta(seconds=_setting("OUTBOX_OVERDUE_SECONDS", 900))
     task = _send_task()
-    pending: set[int] = set()
-    if is_transactional(task):
-        pending = {row["kwargs"].get("message_pk") for row in DBTaskResult.objects.filter(
-            task_path=SEND_TASK_PATH, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
-        ).values_list("args_kwargs", flat=True)}
     count = 0
-    overdue = Message.objects.filter(state__in=[State.QUEUED, State.RETRYING], next_attempt_at__lte=now - grace)
-    for pk in overdue.exclude(pk__in=pending).values_list("pk", flat=True):
+    for pk in _due_messages(now - grace).values_list("pk", flat=True):
         with transaction.atomic():
             message = (Message.objects.select_for_update(skip_locked=True)
                        .filter(pk=pk, state__in=[State.QUEUED, State.RETRYING]).first())
@@ -304,11 +352,12 @@ def messages_requeue_overdue(*, now: dt.datetime | None = None) -> int:
 # --- workers: heartbeat, lease, recovery ----------------------------------------------------------------
 
 def database_now() -> dt.datetime:
-    """The database server's clock: heartbeats and leases are compared on one clock, whatever the hosts' clocks."""
+    """The database server's clock: heartbeats and leases are compared on one clock, whatever the hosts' clocks.
+    The statement's time, not the transaction's start (CURRENT_TIMESTAMP), which is old inside a long one."""
     if connection.vendor != "postgresql":
         return timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT CURRENT_TIMESTAMP")
+        cursor.execute("SELECT statement_timestamp()")
         return cursor.fetchone()[0]
 
 
@@ -459,9 +508,10 @@ def outbox_prune(*, now: dt.datetime | None = None) -> dict:
 # --- health -------------------------------------------------------------------------------------------------
 
 def queue_health(*, now: dt.datetime | None = None) -> dict:
-    """Is the task queue being worked? Oldest due task's age and the last worker heartbeat's age (seconds).
+    """Is the task queue being worked? Oldest due task's or e-mail's age and the last worker heartbeat's age
+    (seconds).
 
-    Unhealthy ("ok": False) when a due task has waited longer than `OUTBOX_HEALTH_MAX_QUEUE_AGE_SECONDS` or
+    Unhealthy ("ok": False) when a due task or e-mail has waited longer than `OUTBOX_HEALTH_MAX_QUEUE_AGE_SECONDS` or
     no worker has beaten within the lease. Backends that run tasks in the web process are always healthy.
     """
     now = now or database_now()
@@ -472,6 +522,9 @@ def queue_health(*, now: dt.datetime | None = None) -> dict:
                  .annotate(due=Case(When(run_after=get_date_max(), then=F("enqueued_at")),
                                     default=Greatest("enqueued_at", "run_after")))
                  .aggregate(oldest=Min("due"))["oldest"])
+    # With the relay the e-mails wait in the message log, not as tasks: the oldest due message counts too.
+    message_due = _due_messages(now).aggregate(oldest=Min("next_attempt_at"))["oldest"]
+    due_since = min((moment for moment in (due_since, message_due) if moment is not None), default=None)
     oldest_age = None if due_since is None else max(0.0, (now - due_since).total_seconds())
     last_seen = WorkerHeartbeat.objects.order_by("-last_seen").values_list("last_seen", flat=True).first()
     heartbeat_age = None if last_seen is None else max(0.0, (now - last_seen).total_seconds())

@@ -1,4 +1,6 @@
-"""The heartbeat of a running `db_worker`: proves the worker alive (its lease) and recovers dead workers' tasks."""
+"""What a running `db_worker` does beside its tasks, each in its own thread and database connection: the heartbeat
+(proves the worker alive, recovers dead workers' tasks) and the e-mail relay (delivers the message log's due
+messages)."""
 
 import logging
 import threading
@@ -8,7 +10,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from .services import tasks_recover_abandoned, worker_heartbeat
+from .services import messages_relay, tasks_recover_abandoned, worker_heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -46,3 +48,41 @@ class Heartbeat(threading.Thread):
     def stop(self) -> None:
         self.stopping.set()
         self.join(timeout=5)
+
+
+RELAY_BATCH = 100
+
+
+def relay_drain() -> int:
+    """Deliver every message that is due now, a batch at a time; returns how many were claimed."""
+    total = 0
+    while True:
+        claimed = messages_relay(limit=RELAY_BATCH)
+        total += claimed
+        if claimed < RELAY_BATCH:
+            return total
+
+
+class Relay(threading.Thread):
+    """Every `OUTBOX_RELAY_SECONDS` delivers the e-mails that are due (services.messages_relay): the message log is
+    the outbox, so an e-mail needs no task row. Several workers' relays share the work (skip-locked claims)."""
+
+    def __init__(self, worker_id: str):
+        super().__init__(name=f"relay-{worker_id}", daemon=True)
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopping.is_set():
+                close_old_connections()
+                try:
+                    relay_drain()
+                except Exception:  # the database is away: try again next time
+                    logger.exception("E-mail relay failed")
+                self.stopping.wait(float(settings.OUTBOX_RELAY_SECONDS))
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(timeout=30)

@@ -431,6 +431,7 @@ ATTENDANCE_CHECKIN_ROTATE_SECONDS = 60  # a new check-in code every minute (each
 
 # Reliable background work (outbox/, docs/operations.md): worker lease and heartbeat, e-mail retries, health.
 OUTBOX_HEARTBEAT_SECONDS = float(os.environ.get("OUTBOX_HEARTBEAT_SECONDS", "10"))
+OUTBOX_RELAY_SECONDS = float(os.environ.get("OUTBOX_RELAY_SECONDS", "1"))  # how often a worker looks for due e-mails
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))  # no heartbeat this long: worker dead
 OUTBOX_MAX_CLAIMS = int(os.environ.get("OUTBOX_MAX_CLAIMS", "5"))  # a task that killed its worker this often fails
 OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"))

@@ -33,7 +33,7 @@ def child_env(**extra) -> dict:
         "DJANGO_SETTINGS_MODULE": "oskus.settings.dev", "DEBUG": "0", "DATABASE_URL": url, "CONN_MAX_AGE": "0",
         "TASKS_BACKEND": "outbox.backend.DatabaseBackend", "LOG_LEVEL": "WARNING",
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_TIMEOUT": "5",
+        "EMAIL_TIMEOUT": "5", "OUTBOX_RELAY_SECONDS": "0.2",
     })
     env.update({key: str(value) for key, value in extra.items()})
     return env

@@ -7,7 +7,8 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from outbox.models import WorkerHeartbeat
+from outbox import services
+from outbox.models import Message, WorkerHeartbeat
 
 from .support import DATABASE_TASKS
 
@@ -65,3 +66,14 @@ def test_unhealthy_when_the_cache_loses_what_it_is_given(client):
 
 def test_health_refuses_other_methods(client):
     assert client.post("/health/").status_code == 405
+
+
+@override_settings(TASKS=DATABASE_TASKS, OUTBOX_LEASE_SECONDS=60, OUTBOX_HEALTH_MAX_QUEUE_AGE_SECONDS=300)
+def test_unhealthy_when_an_email_due_waits_too_long_in_the_message_log(client):
+    beat(5)
+    message = services.message_enqueue(kind="test", builder="tests.outbox.test_smtp_outage.build_test_message",
+                                       params={"n": 1})
+    assert client.get("/health/").status_code == 200  # due just now: the relay's next pass sends it
+    Message.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now() - dt.timedelta(minutes=30))
+    response = client.get("/health/")
+    assert response.status_code == 503 and response.json()["tasks"]["oldest_queued_age"] > 1700

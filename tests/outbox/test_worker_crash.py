@@ -1,8 +1,10 @@
-"""Finding 1: a real `db_worker` killed with SIGKILL in the middle of a task loses nothing.
+"""Finding 1: a real `db_worker` killed with SIGKILL in the middle of a delivery loses nothing.
 
-The worker blocks inside one delivery (the message's builder waits for a file the test creates), is killed
-with -9 and leaves that task RUNNING. A new worker sees that the dead worker's lease (heartbeat) ran out,
-puts the task back and runs it: every message reaches the SMTP server started by the test, exactly once.
+The worker's e-mail relay blocks inside one delivery (the message's builder waits for a file the test creates)
+and is killed with -9: that delivery's transaction rolls back, and the message's claim hides it from other
+relays for a lease. A new worker's relay takes it once the lease has run out: every message reaches the SMTP
+server started by the test, exactly once. (Tasks of a dead worker are recovered by the heartbeat's lease:
+tests/outbox/test_recovery.py.)
 """
 
 import os
@@ -11,7 +13,6 @@ import signal
 import pytest
 from django.db import transaction
 from django.test import override_settings
-from django_tasks_db.models import DBTaskResult
 
 from enrollment.emails import enrollment_email_enqueue
 from outbox.models import Message, WorkerHeartbeat
@@ -25,7 +26,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @override_settings(TASKS=DATABASE_TASKS)
-def test_worker_killed_mid_task_is_replaced_and_every_message_is_delivered_once(committed_cohort, tmp_path):  # noqa: F811
+def test_worker_killed_mid_delivery_is_replaced_and_every_message_is_delivered_once(committed_cohort, tmp_path):  # noqa: F811
     started, gate = tmp_path / "started", tmp_path / "gate"
     enrollments = [factories.EnrollmentFactory(cohort=committed_cohort) for _ in range(8)]
     with transaction.atomic():
@@ -43,9 +44,9 @@ def test_worker_killed_mid_task_is_replaced_and_every_message_is_delivered_once(
         assert len(smtp.recorder.message_ids()) == 4
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
-        stuck = DBTaskResult.objects.get(args_kwargs__kwargs__message_pk=blocking.pk)
-        assert stuck.status == "RUNNING" and stuck.worker_ids == ["worker-one"]  # what -9 used to leave forever
-        assert Message.objects.get(pk=blocking.pk).state == Message.State.QUEUED  # its transaction rolled back
+        stuck = Message.objects.get(pk=blocking.pk)
+        assert stuck.state == Message.State.QUEUED  # its delivery's transaction rolled back
+        assert (stuck.claims, stuck.attempts) == (1, 0)  # claimed, never finished: a delivery cut short
 
         gate.touch()
         second = start_worker(env, "worker-two")
@@ -63,6 +64,6 @@ def test_worker_killed_mid_task_is_replaced_and_every_message_is_delivered_once(
     assert len(logged) == 9
     assert sorted(received) == logged  # each message once, with its logged Message-ID
     stuck.refresh_from_db()
-    assert stuck.status == "SUCCESSFUL" and stuck.worker_ids == ["worker-one", "worker-two"]
+    assert (stuck.claims, stuck.attempts) == (2, 1) and stuck.sent_at is not None
     # the replacement ended its lease when it stopped cleanly
-    assert WorkerHeartbeat.objects.get(worker_id="worker-two").last_seen < stuck.finished_at
+    assert WorkerHeartbeat.objects.get(worker_id="worker-two").last_seen < stuck.sent_at
