@@ -433,7 +433,8 @@ ATTENDANCE_CHECKIN_ROTATE_SECONDS = 60  # a new check-in code every minute (each
 OUTBOX_HEARTBEAT_SECONDS = float(os.environ.get("OUTBOX_HEARTBEAT_SECONDS", "10"))
 OUTBOX_RELAY_SECONDS = float(os.environ.get("OUTBOX_RELAY_SECONDS", "1"))  # how often a worker looks for due e-mails
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))  # no heartbeat this long: worker dead
-OUTBOX_MAX_CLAIMS = int(os.environ.get("OUTBOX_MAX_CLAIMS", "5"))  # a task that killed its worker this often fails
+# A task or e-mail whose run killed its worker this often fails instead of being taken again.
+OUTBOX_MAX_CLAIMS = int(os.environ.get("OUTBOX_MAX_CLAIMS", "5"))
 OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"))
 OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
 OUTBOX_RETRY_FOR_SECONDS = int(os.environ.get("OUTBOX_RETRY_FOR_SECONDS", str(24 * 3600)))
