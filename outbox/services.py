@@ -93,9 +93,9 @@ def _send_task():
 
 
 def relay_enabled() -> bool:
-    """True when the workers' relay delivers e-mails from the message log (the database task backend): a message
-    then needs no task row of its own."""
-    return is_transactional(_send_task())
+    """True when the workers' relay delivers e-mails from the message log (`OUTBOX_RELAY` with the database task
+    backend): a message then needs no task row of its own."""
+    return bool(getattr(settings, "OUTBOX_RELAY", True)) and is_transactional(_send_task())
 
 
 def _domain() -> str:
@@ -326,17 +326,22 @@ def messages_relay(*, limit: int = 100, now: dt.datetime | None = None) -> int:
 
 
 def messages_requeue_overdue(*, now: dt.datetime | None = None) -> int:
-    """Safety net (periodic sweep) for backends without the relay: queue again every unsent message whose attempt
-    is overdue (its task failed on a database error, or the backend cannot defer). With the relay there is
-    nothing to re-queue: the message log is the queue, and a message due is sent by the next pass. Idempotent:
-    an extra delivery of a message finds it sent and does nothing."""
+    """Safety net (periodic sweep) without the relay: queue again every unsent message whose attempt is overdue and
+    that has no task waiting or running (its task failed on a database error, or the backend cannot defer). With
+    the relay there is nothing to re-queue: the message log is the queue, and a message due is sent by the next
+    pass. Idempotent: an extra delivery of a message finds it sent and does nothing."""
     if relay_enabled():
         return 0
     now = now or timezone.now()
     grace = dt.timedelta(seconds=_setting("OUTBOX_OVERDUE_SECONDS", 900))
     task = _send_task()
+    pending: set[int] = set()
+    if is_transactional(task):
+        pending = {row["kwargs"].get("message_pk") for row in DBTaskResult.objects.filter(
+            task_path=SEND_TASK_PATH, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        ).values_list("args_kwargs", flat=True)}
     count = 0
-    for pk in _due_messages(now - grace).values_list("pk", flat=True):
+    for pk in _due_messages(now - grace).exclude(pk__in=pending).values_list("pk", flat=True):
         with transaction.atomic():
             message = (Message.objects.select_for_update(skip_locked=True)
                        .filter(pk=pk, state__in=[State.QUEUED, State.RETRYING]).first())

@@ -431,6 +431,10 @@ ATTENDANCE_CHECKIN_ROTATE_SECONDS = 60  # a new check-in code every minute (each
 
 # Reliable background work (outbox/, docs/operations.md): worker lease and heartbeat, e-mail retries, health.
 OUTBOX_HEARTBEAT_SECONDS = float(os.environ.get("OUTBOX_HEARTBEAT_SECONDS", "10"))
+# E-mails are delivered from the message log by each worker's relay thread (outbox.worker.Relay), without a task
+# row each. Off on SQLite, which takes one writer at a time: a relay writing beside the worker's own tasks made the
+# demo's tasks fail with "database is locked". There each e-mail gets its task, as before.
+OUTBOX_RELAY = env_bool("OUTBOX_RELAY", DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3")
 OUTBOX_RELAY_SECONDS = float(os.environ.get("OUTBOX_RELAY_SECONDS", "1"))  # how often a worker looks for due e-mails
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))  # no heartbeat this long: worker dead
 # A task or e-mail whose run killed its worker this often fails instead of being taken again.

@@ -12,6 +12,7 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+OUTBOX_RELAY = True  # as in production (PostgreSQL), on SQLite too: tests with the database backend call the relay
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "oskus-test"}}
 ACCOUNT_RATE_LIMITS = False  # individual tests switch them on where they are the subject
 # Tests log staff in with force_login (no second factor); tests/security switch the requirement on.

@@ -143,3 +143,19 @@ def test_two_relays_at_once_send_every_message_once():
     assert sorted(m.extra_headers["Message-ID"] for m in mail.outbox) == sorted(m.message_id for m in messages)
     assert not Message.objects.exclude(state=State.SENT).exists()
     assert set(Message.objects.values_list("claims", "attempts")) == {(1, 1)}
+
+
+def test_with_the_relay_off_each_email_gets_its_task_and_the_sweep_keeps_its_safety_net(settings):
+    settings.OUTBOX_RELAY = False  # the default on SQLite (oskus/settings/base.py)
+    message = logged(1, due_in=-dt.timedelta(hours=1))
+    sends = DBTaskResult.objects.filter(task_path=services.SEND_TASK_PATH)
+    assert list(sends.values_list("args_kwargs__kwargs__message_pk", flat=True)) == [message.pk]
+    assert services.messages_requeue_overdue() == 0  # its task still waits
+    sends.update(status="FAILED")
+    assert services.messages_requeue_overdue() == 1 and sends.filter(status="READY").count() == 1
+
+
+def test_with_the_relay_the_sweep_has_nothing_to_requeue():
+    logged(1, due_in=-dt.timedelta(hours=1))
+    assert services.messages_requeue_overdue() == 0
+    assert services.messages_relay() == 1 and len(mail.outbox) == 1
