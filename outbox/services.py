@@ -8,9 +8,10 @@ Guarantees (see docs/operations.md):
 * **At-least-once.** A task whose worker died (RUNNING while its worker's heartbeat is older than the lease)
   is put back to READY by `tasks_recover_abandoned`; after `OUTBOX_MAX_CLAIMS` claims it is marked FAILED.
 * **E-mail, once per message.** `message_enqueue` records one `Message` (stable Message-ID) in the caller's
-  transaction. With the database backend the message row is the whole outbox entry: every `db_worker` runs a
-  relay (`messages_relay`) that reads the due messages from the message log, so an enrollment writes no task
-  row for its e-mail. Other backends get a `message_send_task` after the commit. `message_deliver` locks the
+  transaction. With the database backend and `OUTBOX_RELAY` (on with PostgreSQL) the message row is the whole
+  outbox entry: every `db_worker` runs a relay (`messages_relay`) that reads the due messages from the message
+  log, so an enrollment writes no task row for its e-mail. Otherwise each message gets a `message_send_task`
+  (in the transaction with the database backend, after the commit with the others). `message_deliver` locks the
   row, skips a message already sent, sends, and records "sent" in the same transaction. The only duplicate
   possible: the SMTP server accepted the message and the process died (or the database failed) before that
   transaction committed; the retry sends it again with the same Message-ID.
