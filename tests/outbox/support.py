@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from aiosmtpd.controller import Controller
-from django.db import connection
+from django.db import close_old_connections, connection
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATABASE_TASKS = {"default": {"BACKEND": "outbox.backend.DatabaseBackend"}}
@@ -51,6 +51,30 @@ def start_worker(env: dict, worker_id: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.2",
                              "--no-startup-delay", "--worker-id", worker_id, "-v", "0"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def run_at_once(target, *, count: int = 2, timeout: float = 60) -> tuple[list, list]:
+    """Call `target()` in `count` threads released together, each on its own database connection; returns the
+    results and the errors raised."""
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            results.append(target())
+        except Exception as exc:  # noqa: BLE001 - the caller asserts on them
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results, errors
 
 
 def wait_for(predicate, *, timeout: float, what: str, step: float = 0.2):

@@ -2,11 +2,10 @@
 
 import datetime as dt
 import io
-import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -15,7 +14,7 @@ from outbox import services
 from outbox.models import Message
 from tests import factories
 
-from .support import DATABASE_TASKS
+from .support import DATABASE_TASKS, run_at_once
 
 State = Message.State
 pytestmark = pytest.mark.django_db
@@ -60,26 +59,11 @@ def test_send_again_makes_a_new_copy_without_the_key():
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE_TASKS)
 def test_two_transactions_racing_with_one_key_leave_one_message():
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
     def record():
-        try:
-            with transaction.atomic():
-                barrier.wait(timeout=10)
-                results.append(services.message_enqueue(kind="test", builder=BUILDER,
-                                                        idempotency_key="test:race").pk)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
+        with transaction.atomic():
+            return services.message_enqueue(kind="test", builder=BUILDER, idempotency_key="test:race").pk
 
-    threads = [threading.Thread(target=record) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results, errors = run_at_once(record)
     assert errors == []
     assert len(set(results)) == 1 and Message.objects.filter(idempotency_key="test:race").count() == 1
     assert services.messages_relay() == 1  # the relay finds one message to deliver

@@ -3,18 +3,16 @@ the messages that are due (outbox.services.messages_relay, outbox.worker.Relay).
 that records it one row, not two (bench/README.md). A real worker killed mid-delivery: test_worker_crash.py."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core import mail
-from django.db import close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from outbox import services
 from outbox.models import Message
 
-from .support import DATABASE_TASKS
+from .support import DATABASE_TASKS, run_at_once
 
 State = Message.State
 BUILDER = "tests.outbox.test_smtp_outage.build_test_message"
@@ -121,24 +119,7 @@ def test_without_the_database_backend_each_message_gets_its_task(settings, djang
 @pytest.mark.django_db(transaction=True)
 def test_two_relays_at_once_send_every_message_once():
     messages = [logged(n) for n in range(30)]
-    claimed, errors = [], []
-    barrier = threading.Barrier(2)
-
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            claimed.append(services.messages_relay())
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    claimed, errors = run_at_once(services.messages_relay)
     assert errors == [] and sum(claimed) == 30
     assert sorted(m.extra_headers["Message-ID"] for m in mail.outbox) == sorted(m.message_id for m in messages)
     assert not Message.objects.exclude(state=State.SENT).exists()
