@@ -33,7 +33,7 @@ from django_tasks import task
 
 from courses.translation import page_in_language
 from outbox.models import Message
-from outbox.services import message_enqueue
+from outbox.services import message_enqueue, message_new
 
 from .models import CompletionResult, Enrollment, EnrollmentEvent, EnrollmentStatus, SessionStatus
 from .tokens import offer_path
@@ -144,11 +144,22 @@ def enrollment_email_enqueue(kind: str, enrollment: Enrollment, *, idempotency_k
     sent (see outbox.services). `idempotency_key`: the message is recorded at most once per key (an existing
     message with the key is returned). Returns the logged `Message`.
     """
+    return message_enqueue(**_message_fields(kind, enrollment), idempotency_key=idempotency_key)
+
+
+def enrollment_email_new(kind: str, enrollment: Enrollment) -> Message:
+    """The message log's new, unsaved row for e-mail `kind` about `enrollment` (which has its key already), for
+    a caller that inserts it beside its own rows in one statement and then calls `message_queue` (outbox)."""
+    return message_new(**_message_fields(kind, enrollment))
+
+
+def _message_fields(kind: str, enrollment: Enrollment) -> dict:
     if kind not in KINDS:
         raise ValueError(f"unknown e-mail kind {kind!r}")
-    return message_enqueue(kind=kind, recipient_id=enrollment.user_id, builder=BUILDER,
-                           params={"kind": kind, "enrollment_id": enrollment.pk}, cohort_id=enrollment.cohort_id,
-                           enrollment_id=enrollment.pk, idempotency_key=idempotency_key)
+    if enrollment.pk is None:
+        raise ValueError("the enrollment needs its key before its e-mail is recorded")
+    return {"kind": kind, "recipient_id": enrollment.user_id, "builder": BUILDER, "cohort_id": enrollment.cohort_id,
+            "params": {"kind": kind, "enrollment_id": enrollment.pk}, "enrollment_id": enrollment.pk}
 
 
 def outcome_email_enqueue(enrollment: Enrollment) -> Message | None:

@@ -11,6 +11,7 @@ the per-call composition:
   them (`Model.from_db`, with the backend's and the fields' value converters).
 - `insert(instance)`: `Model.save()` of a new row as one plain INSERT, sending `pre_save` and `post_save` as
   save() does. Only for models whose save() adds nothing to an insert and that have no parent model.
+  `insert_all(*instances)` does the same for several new rows in one statement (one round trip).
 
 Lowest layer: it knows no app. Only table and column names from the models' metadata are formatted into SQL;
 values are always parameters.
@@ -19,6 +20,7 @@ values are always parameters.
 from __future__ import annotations
 
 import functools
+import hashlib
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Sequence
@@ -116,21 +118,25 @@ class Statement:
             return self.execute(cursor, params).fetchone()
 
 
-def fetchone_after(first: Statement, first_params: Sequence, then: Statement, then_params: Sequence):
-    """Run `first` (its rows are dropped), then `then`, and return `then`'s first row.
+def fetchone_last(*steps: tuple[Statement, Sequence]):
+    """Run the statements in order (the rows of all but the last are dropped) and return the last one's first row.
 
-    On PostgreSQL both travel in one message, one round trip. Under READ COMMITTED each statement of such a
-    message still takes its own snapshot when it starts, so `then` sees every row committed before it started:
-    after a lock that `first` waited for, it sees what the lock's former holder committed. (One statement that
-    locked and read would read with the snapshot taken before it waited.) Elsewhere one after the other.
+    On PostgreSQL they travel in one message, one round trip. Under READ COMMITTED each statement of such a
+    message still takes its own snapshot when it starts, so a statement sees every row committed before it
+    started: after a lock that an earlier one waited for, it sees what the lock's former holder committed. (One
+    statement that locked and read would read with the snapshot taken before it waited.) Elsewhere one after
+    the other.
     """
+    if not steps:
+        raise ValueError("no statements")
     db = _db()
     with db.cursor() as cursor:
         if db.vendor != "postgresql":
-            first.execute(cursor, first_params)
-            return then.execute(cursor, then_params).fetchone()
-        sql = f"{first._execute_sql()}; {then._execute_sql()}"
-        cursor.execute(sql, [*first_params, *then_params])
+            for statement, params in steps:
+                statement.execute(cursor, params)
+            return cursor.fetchone()
+        cursor.execute("; ".join(statement._execute_sql() for statement, _params in steps),
+                       [param for _statement, params in steps for param in params])
         return cursor.fetchone()
 
 
@@ -191,9 +197,8 @@ def _insert_statement(model: type[Model], with_pk: bool) -> tuple[Statement, tup
     return Statement(name, build), fields
 
 
-def insert(instance: Model) -> Model:
-    """Save a new `instance` with one INSERT, as `instance.save()` would (defaults, `auto_now_add`, field
-    preparation, the primary key set, `pre_save`/`post_save` sent with `created=True`)."""
+def _prepare_insert(instance: Model) -> tuple[Statement, tuple, bool]:
+    """Checks and `pre_save` of `insert`; the statement, its fields and whether the key is set already."""
     model = type(instance)
     meta = model._meta
     if meta.parents or meta.proxy:
@@ -201,22 +206,74 @@ def insert(instance: Model) -> Model:
     if not instance._state.adding:
         raise ValueError(f"{model.__name__} {instance.pk} is saved already")
     instance._prepare_related_fields_for_save(operation_name="save")
-    db = _db()
-    using = db.alias
-    signals.pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
+    signals.pre_save.send(sender=model, instance=instance, raw=False, using=_db().alias, update_fields=None)
     with_pk = instance.pk is not None
     statement, fields = _insert_statement(model, with_pk)
+    return statement, fields, with_pk
+
+
+def _inserted(instance: Model, pk) -> None:
+    """The end of `insert`: the key, the state and `post_save`."""
+    using = _db().alias
+    if pk is not None:
+        setattr(instance, instance._meta.pk.attname, pk)
+    instance._state.adding = False
+    instance._state.db = using
+    signals.post_save.send(sender=type(instance), instance=instance, created=True, update_fields=None, raw=False,
+                           using=using)
+
+
+def insert(instance: Model) -> Model:
+    """Save a new `instance` with one INSERT, as `instance.save()` would (defaults, `auto_now_add`, field
+    preparation, the primary key set, `pre_save`/`post_save` sent with `created=True`)."""
+    statement, fields, with_pk = _prepare_insert(instance)
+    db = _db()
     params = [field.get_db_prep_save(field.pre_save(instance, True), db) for field in fields]
+    pk = None
     with db.cursor() as cursor:
         statement.execute(cursor, params)
         if not with_pk:
             if db.features.can_return_columns_from_insert:
-                value = cursor.fetchone()[0]
+                pk = cursor.fetchone()[0]
             else:
-                value = db.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
-            setattr(instance, meta.pk.attname, value)
-    instance._state.adding = False
-    instance._state.db = using
-    signals.post_save.send(sender=model, instance=instance, created=True, update_fields=None, raw=False,
-                           using=using)
+                pk = db.ops.last_insert_id(cursor, instance._meta.db_table, instance._meta.pk.column)
+    _inserted(instance, pk)
     return instance
+
+
+@functools.cache
+def _insert_all_statement(shapes: tuple[tuple[type[Model], bool], ...]) -> Statement:
+    """One statement that inserts one row of each (model, key given) and returns the keys in that order: each
+    INSERT in its own WITH clause (PostgreSQL). Relations between the rows are to keys given in advance."""
+    def build() -> str:
+        clauses, keys = [], []
+        for number, (model, with_pk) in enumerate(shapes):
+            statement, _fields = _insert_statement(model, with_pk)
+            returning = "" if statement.sql.endswith(f" RETURNING {quote(model._meta.pk.column)}") else \
+                f" RETURNING {quote(model._meta.pk.column)}"
+            clauses.append(f"row{number} AS ({statement.sql}{returning})")
+            keys.append(f"(SELECT {quote(model._meta.pk.column)} FROM row{number})")  # noqa: S608 - a model's name
+        return f"WITH {', '.join(clauses)} SELECT {', '.join(keys)}"
+
+    labels = "|".join(f"{model._meta.label}:{with_pk}" for model, with_pk in shapes)
+    return Statement(f"insert_all_{hashlib.sha256(labels.encode()).hexdigest()[:16]}", build)
+
+
+def insert_all(*instances: Model) -> list[Model]:
+    """`insert` for several new instances in one statement, one round trip on PostgreSQL (elsewhere one INSERT
+    each). A relation between them must name a key set in advance (`instance.pk` given): the statement's
+    INSERTs run together, none sees another's generated key. `pre_save` is sent for all of them first, in
+    order, then `post_save`."""
+    db = _db()
+    if db.vendor != "postgresql" or len(instances) < 2:
+        return [insert(instance) for instance in instances]
+    prepared = [_prepare_insert(instance) for instance in instances]
+    pairs = list(zip(instances, prepared, strict=True))
+    params = [field.get_db_prep_save(field.pre_save(instance, True), db)
+              for instance, (_statement, fields, _with_pk) in pairs for field in fields]
+    statement = _insert_all_statement(tuple((type(instance), with_pk) for instance, (_s, _f, with_pk) in pairs))
+    with db.cursor() as cursor:
+        keys = statement.execute(cursor, params).fetchone()
+    for instance, pk in zip(instances, keys, strict=True):
+        _inserted(instance, pk)
+    return list(instances)

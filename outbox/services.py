@@ -104,6 +104,26 @@ def _domain() -> str:
     return domain.strip(" >") or socket.getfqdn()
 
 
+def message_new(*, kind: str, recipient_id: int | None = None, builder: str = "", params: dict | None = None,
+                payload: dict | None = None, cohort_id: int | None = None, enrollment_id: int | None = None,
+                resent_from: Message | None = None, idempotency_key: str | None = None) -> Message:
+    """A new, unsaved message of the log (see `message_enqueue` for the arguments). A caller that inserts it
+    itself, beside other rows in one statement (enrollment_create), calls `message_queue` after the insert."""
+    if not builder and payload is None:
+        raise ValueError("a message needs a builder or a payload")
+    return Message(message_id=make_msgid(domain=_domain()), next_attempt_at=timezone.now(), kind=kind,
+                   recipient_id=recipient_id, builder=builder, params=params or {}, payload=payload,
+                   cohort_id=cohort_id, enrollment_id=enrollment_id, resent_from=resent_from,
+                   idempotency_key=idempotency_key)
+
+
+def message_queue(message: Message, *, wait_for_commit: bool = True) -> None:
+    """Queue the delivery of `message`, just inserted in the caller's transaction: nothing to do while the
+    relay delivers from the log itself (messages_relay); a task per message otherwise."""
+    if not relay_enabled():
+        enqueue_in_transaction(_send_task(), wait_for_commit=wait_for_commit, message_pk=message.pk)
+
+
 def message_enqueue(*, kind: str, recipient_id: int | None = None, builder: str = "", params: dict | None = None,
                     payload: dict | None = None, cohort_id: int | None = None,
                     enrollment_id: int | None = None, resent_from: Message | None = None,
@@ -121,29 +141,24 @@ def message_enqueue(*, kind: str, recipient_id: int | None = None, builder: str 
     index makes the second wait for the first and then return its message.
     Returns the new (or the already logged) `Message`.
     """
-    if not builder and payload is None:
-        raise ValueError("a message needs a builder or a payload")
-    fields = {"kind": kind, "recipient_id": recipient_id, "builder": builder, "params": params or {},
-              "payload": payload, "cohort_id": cohort_id, "enrollment_id": enrollment_id,
-              "resent_from": resent_from}
+    message = message_new(kind=kind, recipient_id=recipient_id, builder=builder, params=params, payload=payload,
+                          cohort_id=cohort_id, enrollment_id=enrollment_id, resent_from=resent_from,
+                          idempotency_key=idempotency_key)
     if idempotency_key:
         existing = Message.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
         try:
             with transaction.atomic():  # a savepoint: a key taken meanwhile must not break the caller's transaction
-                message = insert(Message(message_id=make_msgid(domain=_domain()), next_attempt_at=timezone.now(),
-                                         idempotency_key=idempotency_key, **fields))
+                insert(message)
         except IntegrityError:
             existing = Message.objects.filter(idempotency_key=idempotency_key).first()
             if existing is None:
                 raise
             return existing
     else:
-        # One plain INSERT (leansql): enrollments record their e-mail inside the cohort's lock.
-        message = insert(Message(message_id=make_msgid(domain=_domain()), next_attempt_at=timezone.now(), **fields))
-    if not relay_enabled():  # the relay reads the committed row itself (messages_relay)
-        enqueue_in_transaction(_send_task(), wait_for_commit=wait_for_commit, message_pk=message.pk)
+        insert(message)  # one plain INSERT (leansql)
+    message_queue(message, wait_for_commit=wait_for_commit)
     return message
 
 

@@ -2,10 +2,11 @@
 per connection on PostgreSQL, on SQLite too."""
 
 import datetime as dt
+import secrets
 import threading
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import signals
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from courses.pages import CoursePage
 from enrollment.models import Cohort, Enrollment, EnrollmentEvent
-from leansql import ModelColumns, Statement, constants, insert
+from leansql import ModelColumns, Statement, constants, fetchone_last, insert, insert_all
 from outbox.models import Message
 from tests import factories
 
@@ -100,6 +101,100 @@ def test_a_failed_insert_raises_djangos_error_and_leaves_the_transaction_usable_
         with pytest.raises(IntegrityError), transaction.atomic():
             insert(Message(message_id="<once@oskus.ee>", kind="x", builder="a.b"))
         assert Message.objects.filter(message_id="<once@oskus.ee>").get().pk == message.pk
+
+
+def _next_enrollment_key(is_postgres) -> int | None:
+    if not is_postgres:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('enrollment_enrollment', 'id'))")
+        return cursor.fetchone()[0]
+
+
+def test_insert_all_writes_the_rows_insert_writes_in_one_statement_with_keys_and_signals(is_postgres):
+    cohort = factories.CohortFactory()
+    user = factories.UserFactory()
+    seen = []
+
+    def pre(sender, instance, **kwargs):
+        seen.append(("pre", sender.__name__, instance.pk if sender is Enrollment else None))
+
+    def post(sender, instance, created, **kwargs):
+        seen.append(("post", sender.__name__, created))
+
+    def rows(key):
+        enrollment = Enrollment(pk=key, user=user, cohort=cohort, status="cancelled", answers={"dietary": "Kala"})
+        if key is None:  # no key allocated in advance (SQLite): the enrollment goes first
+            insert(enrollment)
+        event = EnrollmentEvent(enrollment=enrollment, actor=user, to_status="confirmed", reason="Enrolled.")
+        message = Message(message_id=f"<{secrets.token_hex(8)}@oskus.ee>", kind="confirmation", recipient=user,
+                          builder="a.b", params={"enrollment_id": enrollment.pk}, enrollment_id=enrollment.pk)
+        return enrollment, event, message
+
+    by_orm = rows(_next_enrollment_key(is_postgres))
+    for instance in by_orm:
+        if instance._state.adding:
+            instance.save(force_insert=True)
+    ours = rows(_next_enrollment_key(is_postgres))
+    for model in (Enrollment, EnrollmentEvent, Message):
+        signals.pre_save.connect(pre, sender=model)
+        signals.post_save.connect(post, sender=model)
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            saved = insert_all(*(instance for instance in ours if instance._state.adding))
+    finally:
+        for model in (Enrollment, EnrollmentEvent, Message):
+            signals.pre_save.disconnect(pre, sender=model)
+            signals.post_save.disconnect(post, sender=model)
+    assert all(instance.pk is not None and not instance._state.adding for instance in ours)
+    for orm_instance, our_instance in zip(by_orm, ours, strict=True):
+        linked = {"enrollment_id", "params"}  # the only difference: each set names its own enrollment
+        assert ({k: v for k, v in _fields(_reloaded(our_instance)).items() if k not in linked}
+                == {k: v for k, v in _fields(_reloaded(orm_instance)).items() if k not in linked})
+    event, message = _reloaded(ours[1]), _reloaded(ours[2])
+    assert event.enrollment_id == message.enrollment_id == ours[0].pk
+    assert message.params == {"enrollment_id": ours[0].pk}
+    if is_postgres:
+        assert len(queries.captured_queries) == 1 and queries.captured_queries[0]["sql"].startswith(
+            "EXECUTE oskus_insert_all_")
+        assert [instance.pk for instance in saved] == [ours[0].pk, ours[1].pk, ours[2].pk]
+        assert seen == [("pre", "Enrollment", ours[0].pk), ("pre", "EnrollmentEvent", None), ("pre", "Message", None),
+                        ("post", "Enrollment", True), ("post", "EnrollmentEvent", True), ("post", "Message", True)]
+    else:
+        assert len(queries.captured_queries) == 2  # one INSERT each
+        assert [step for step, *_rest in seen] == ["pre", "post", "pre", "post"]
+
+
+def test_insert_all_inserts_all_or_nothing_and_refuses_what_insert_refuses():
+    user = factories.UserFactory()
+    insert(Message(message_id="<taken@oskus.ee>", kind="x", builder="a.b"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_all(Message(message_id="<fresh@oskus.ee>", kind="x", builder="a.b", recipient=user),
+                   Message(message_id="<taken@oskus.ee>", kind="x", builder="a.b", recipient=user))
+    assert not Message.objects.filter(message_id="<fresh@oskus.ee>").exists()
+    saved = insert(EnrollmentEvent(enrollment=factories.EnrollmentFactory(), to_status="confirmed"))
+    with pytest.raises(ValueError, match="saved already"):
+        insert_all(Message(message_id="<other@oskus.ee>", kind="x", builder="a.b"), saved)
+    with pytest.raises(ValueError):  # as save() refuses it: the relation has no key yet
+        insert_all(Message(message_id="<third@oskus.ee>", kind="x", builder="a.b"),
+                   EnrollmentEvent(enrollment=Enrollment(), to_status="confirmed"))
+
+
+def test_fetchone_last_runs_every_statement_in_order_in_one_round_trip(is_postgres):
+    first = Statement("test_remember", lambda: "SELECT set_config('oskus.test_value', %s, true)"
+                      if is_postgres else "SELECT %s")
+    then = Statement("test_recall", lambda: "SELECT current_setting('oskus.test_value') || %s"
+                     if is_postgres else "SELECT %s")
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        row = fetchone_last((first, ["Võru"]), (then, ["maa"]))
+    if is_postgres:  # the second statement saw what the first one did
+        assert row == ("Võrumaa",)
+        assert [query["sql"] for query in queries.captured_queries] == [
+            "EXECUTE oskus_test_remember('Võru'); EXECUTE oskus_test_recall('maa')"]
+    else:
+        assert row == ("maa",) and len(queries.captured_queries) == 2
+    with pytest.raises(ValueError, match="no statements"):
+        fetchone_last()
 
 
 def test_rows_become_the_instances_a_queryset_returns():

@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_coordinator
-from leansql import insert
+from leansql import insert, insert_all
+from outbox.services import message_queue
 
 from .. import places
 from ..eligibility import eligibility_check
-from ..emails import enrollment_email_enqueue
+from ..emails import enrollment_email_enqueue, enrollment_email_new
 from ..exceptions import (
     AlreadyEnrolled,
     AlreadyEnrolledInCourse,
@@ -68,6 +69,18 @@ def _clean_answers(answers) -> dict:
     return {str(k): str(v).strip()[:1000] for k, v in (answers or {}).items() if v not in (None, "")}
 
 
+def _insert_with_history_and_email(enrollment: Enrollment, *, actor, kind: str) -> None:
+    """Insert a new enrollment, its first history row and its e-mail: one statement when the enrollment's key
+    was allocated with the locks (PostgreSQL), else the enrollment first, whose key the others name."""
+    if enrollment.pk is None:
+        insert(enrollment)
+    event = state.history_entry(enrollment, from_status="", to_status=enrollment.status, actor=actor,
+                                reason=_("Enrolled."))
+    message = enrollment_email_new(kind, enrollment)
+    insert_all(*([enrollment] if enrollment._state.adding else []), event, message)
+    message_queue(message)
+
+
 def enrollment_create(*, user, cohort: Cohort, answers: dict | None = None, actor=None,
                       language: str | None = None, check_eligibility: bool = True) -> Enrollment:
     """Enroll `user` in `cohort`.
@@ -83,12 +96,13 @@ def enrollment_create(*, user, cohort: Cohort, answers: dict | None = None, acto
     now = timezone.now()
     try:
         with transaction.atomic():
-            if cohort.course.one_cohort_at_a_time:  # a course setting, not contended: read before the locks
-                # The person first (their enrollments in different cohorts of the course run one after the
-                # other), then the cohort: the cohort's lock, which everybody enrolling waits for, stays short.
-                if state.user_lock_active_elsewhere(user=user, cohort=cohort):
-                    raise AlreadyEnrolledInCourse()
-            locked, counts = state.cohort_lock_counted(cohort.pk, user=user)
+            # With the course's one-cohort-at-a-time rule (a course setting, not contended: read before the locks)
+            # the person is locked first, then the cohort: the cohort's lock, which everybody enrolling waits
+            # for, stays short. Locks, counts and the new enrollment's key come back in one round trip.
+            locks = state.enrollment_locks(cohort.pk, user=user, person_first=cohort.course.one_cohort_at_a_time)
+            if locks.elsewhere:
+                raise AlreadyEnrolledInCourse()
+            locked, counts = locks.cohort, locks.counts
             registration_check(locked, now=now)
             if counts.mine:
                 raise AlreadyEnrolled()
@@ -98,13 +112,11 @@ def enrollment_create(*, user, cohort: Cohort, answers: dict | None = None, acto
                 status = S.CONFIRMED if counts.free > 0 else S.WAITLISTED
             # No savepoint: every enrollment of this cohort is created under its lock, after the check above;
             # the unique constraint is the last line (the IntegrityError below rolls the whole transaction back).
-            enrollment = insert(Enrollment(
-                user=user, cohort=locked, status=status, answers=_clean_answers(answers),
+            enrollment = Enrollment(
+                pk=locks.new_id, user=user, cohort=locked, status=status, answers=_clean_answers(answers),
                 language=(language or "et")[:8], waitlist_joined_at=now if status == S.WAITLISTED else None,
-            ))
-            state.history_record(enrollment, from_status="", to_status=status, actor=actor or user,
-                                 reason=_("Enrolled."))
-            enrollment_email_enqueue(INITIAL_EMAIL[status], enrollment)
+            )
+            _insert_with_history_and_email(enrollment, actor=actor or user, kind=INITIAL_EMAIL[status])
             offered = []
             if status == S.WAITLISTED and counts.unheld > 0:
                 # Places were free while others waited (e.g. the capacity was raised): offer them in order now.

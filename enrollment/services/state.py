@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Min
 
-from leansql import ModelColumns, Statement, constants, fetchone_after, insert, quote
+from leansql import ModelColumns, Statement, constants, fetchone_last, insert, quote
 
 from ..models import Cohort, Enrollment, EnrollmentEvent, Session
 from ..places import free_places, unheld_places
@@ -88,8 +88,10 @@ def _cohort_key_lock_sql() -> str:
     return f"SELECT {pk} FROM {quote(Cohort._meta.db_table)} WHERE {pk} = %s{_for_update()}"  # noqa: S608
 
 
-def _cohort_counted_sql() -> str:
-    """The cohort and its counts for an enrollment, each count stopping at the cohort's capacity.
+def _cohort_counted_sql(*, person_first: bool) -> str:
+    """The cohort and its counts for an enrollment, each count stopping at the cohort's capacity; with
+    `person_first`, whether the person holds or waits for a place in another cohort of its course; and on
+    PostgreSQL the key the new enrollment will have (its INSERT then travels with the rows that follow it).
 
     Every decision compares the counts with the capacity (a place is free when taken + waiting < capacity, one
     is unheld when taken < capacity), so counting further changes no outcome. Counted in full, a long waitlist
@@ -97,6 +99,7 @@ def _cohort_counted_sql() -> str:
     """
     cohort, enrollment = Cohort._meta, Enrollment._meta
     table, pk, capacity = quote(cohort.db_table), quote(cohort.pk.column), quote(cohort.get_field("capacity").column)
+    course = quote(cohort.get_field("course").column)
     e_table = quote(enrollment.db_table)
     status, user, cohort_id = (quote(enrollment.get_field(name).column) for name in ("status", "user", "cohort"))
     # PostgreSQL's LIMIT takes no column of the outer query, but an uncorrelated subquery (run once).
@@ -106,58 +109,26 @@ def _cohort_counted_sql() -> str:
         return (f"(SELECT COUNT(*) FROM (SELECT 1 FROM {e_table} WHERE {cohort_id} = %s AND {condition} "  # noqa: S608
                 f"{up_to_capacity}) counted)")
 
+    # The statuses are written in (code constants): the plan then uses the partial unique index on (user, cohort).
+    elsewhere = (f"EXISTS (SELECT 1 FROM {e_table} e JOIN {table} c ON c.{pk} = e.{cohort_id} "  # noqa: S608
+                 f"WHERE e.{user} = %s AND c.{course} = {table}.{course} AND e.{cohort_id} <> {table}.{pk} "
+                 f"AND e.{status} IN ({constants(CANCELLABLE_STATUSES)}))") if person_first else "FALSE"
+    new_id = (f"nextval(pg_get_serial_sequence('{enrollment.db_table}', '{enrollment.pk.column}'))"
+              if connection.vendor == "postgresql" else "NULL")
     # Only the models' names and the statuses (code constants) are formatted in; the ids are parameters.
     return (f"SELECT {_COHORT.select_list}, "  # noqa: S608 - names from the models
             f"{counted(f'{status} IN ({constants(SEAT_STATUSES)})')} AS taken, "
             f"{counted(f'{status} = {constants([EnrollmentStatus.WAITLISTED])}')} AS waiting, "
             f"(SELECT COUNT(*) FROM {e_table} WHERE {cohort_id} = %s AND {user} = %s "
-            f"AND {status} IN ({constants(ACTIVE_STATUSES)})) AS mine "
+            f"AND {status} IN ({constants(ACTIVE_STATUSES)})) AS mine, "
+            f"{elsewhere} AS elsewhere, {new_id} AS new_id "
             f"FROM {table} WHERE {table}.{pk} = %s")
 
 
-def _cohort_counted_params(cohort_id: int, user_id: int | None) -> list:
-    """The parameters of `_COHORT_COUNTED`, in the order its text holds them."""
-    return [cohort_id, cohort_id, cohort_id, cohort_id, cohort_id, user_id, cohort_id]
-
-
-_COHORT_KEY_LOCK = Statement("cohort_key_lock", _cohort_key_lock_sql)
-_COHORT_COUNTED = Statement("cohort_counted", _cohort_counted_sql)
-
-
-def cohort_lock_counted(cohort_id: int, *, user=None) -> tuple[Cohort, PlaceCounts]:
-    """`cohort_lock` and then the place counts (with `user`), in one round trip on PostgreSQL: the row is locked
-    first, and the cohort and its counts are read by the next statement, which sees what was committed before
-    the lock was granted (leansql.fetchone_after). `taken` and `waiting` are counted up to the capacity (see
-    `_cohort_counted_sql`): enough for `free` and `unheld`, not a figure to show. Raises Cohort.DoesNotExist if
-    the cohort is gone."""
-    row = fetchone_after(_COHORT_KEY_LOCK, [cohort_id], _COHORT_COUNTED,
-                         _cohort_counted_params(cohort_id, user.pk if user is not None else None))
-    if row is None:
-        raise Cohort.DoesNotExist(f"Cohort {cohort_id} does not exist.")
-    cohort = _COHORT.instance(row[:-3])
-    taken, waiting, mine = row[-3:]
-    return cohort, PlaceCounts(capacity=cohort.capacity, taken=taken, waiting=waiting, mine=mine)
-
-
-def place_counts(cohort: Cohort, *, user=None) -> PlaceCounts:
-    """Places taken, people waiting and (with `user`) that user's active enrollments: one query on the
-    (cohort, status) index, in the lock."""
-    taken, waiting, mine = _PLACE_COUNTS.fetchone([user.pk if user is not None else None, cohort.pk])
-    return PlaceCounts(capacity=cohort.capacity, taken=taken, waiting=waiting, mine=mine)
-
-
-def _active_elsewhere_sql() -> str:
-    enrollment, cohort = Enrollment._meta, Cohort._meta
-    e_user, e_cohort, e_status = (quote(enrollment.get_field(name).column) for name in ("user", "cohort", "status"))
-    c_id, c_course = quote(cohort.pk.column), quote(cohort.get_field("course").column)
-    # The statuses are written in (code constants): the plan then uses the partial unique index on (user, cohort).
-    statuses = constants(CANCELLABLE_STATUSES)
-    return (f"SELECT 1 FROM {quote(enrollment.db_table)} e JOIN {quote(cohort.db_table)} c "  # noqa: S608
-            f"ON c.{c_id} = e.{e_cohort} WHERE e.{e_user} = %s AND c.{c_course} = %s AND e.{e_cohort} <> %s "
-            f"AND e.{e_status} IN ({statuses}) LIMIT 1")
-
-
-_ACTIVE_ELSEWHERE = Statement("active_elsewhere", _active_elsewhere_sql)
+def _cohort_counted_params(cohort_id: int, user_id: int | None, *, person_first: bool = False) -> list:
+    """The parameters of the counting statement, in the order its text holds them."""
+    return [cohort_id, cohort_id, cohort_id, cohort_id, cohort_id, user_id,
+            *([user_id] if person_first else []), cohort_id]
 
 
 def _user_lock_sql() -> str:
@@ -167,16 +138,50 @@ def _user_lock_sql() -> str:
 
 
 _USER_LOCK = Statement("user_lock", _user_lock_sql)
+_COHORT_KEY_LOCK = Statement("cohort_key_lock", _cohort_key_lock_sql)
+_COHORT_COUNTED = Statement("cohort_counted", lambda: _cohort_counted_sql(person_first=False))
+_COHORT_COUNTED_PERSON_FIRST = Statement("cohort_counted_person", lambda: _cohort_counted_sql(person_first=True))
 
 
-def user_lock_active_elsewhere(*, user, cohort: Cohort) -> bool:
-    """Lock the person's row, then tell whether they hold or wait for a place in another cohort of this cohort's
-    course (one round trip on PostgreSQL, leansql.fetchone_after). The lock order is person, then cohort: their
-    enrollments in different cohorts of one course run one after the other, and the check, a statement started
-    after the lock was granted, sees every enrollment committed before it, so the one-cohort-per-course rule
-    holds under concurrency."""
-    return fetchone_after(_USER_LOCK, [user.pk], _ACTIVE_ELSEWHERE,
-                          [user.pk, cohort.course_id, cohort.pk]) is not None
+@dataclass(frozen=True)
+class EnrollmentLocks:
+    """What an enrollment reads once it holds its locks."""
+
+    cohort: Cohort
+    counts: PlaceCounts
+    elsewhere: bool  # the person holds or waits for a place in another cohort of the course (person_first)
+    new_id: int | None  # the key allocated for the new enrollment (PostgreSQL; None elsewhere)
+
+
+def enrollment_locks(cohort_id: int, *, user, person_first: bool = False) -> EnrollmentLocks:
+    """Lock the cohort (after the person, with `person_first`) and read it, its place counts with `user`, and
+    (with `person_first`) whether `user` is enrolled in another cohort of its course: one round trip on
+    PostgreSQL (leansql.fetchone_last).
+
+    The reading statement starts after the locks were granted, so it sees every enrollment committed before:
+    the cohort's lock keeps its places from being overbooked, the person's lock (person, then cohort: their
+    enrollments in different cohorts of one course run one after the other) keeps the one-cohort-per-course
+    rule under concurrency. `taken` and `waiting` are counted up to the capacity (see `_cohort_counted_sql`):
+    enough for `free` and `unheld`, not a figure to show. Raises Cohort.DoesNotExist if the cohort is gone."""
+    user_id = user.pk if user is not None else None
+    steps = [(_USER_LOCK, [user_id])] if person_first else []
+    counted = _COHORT_COUNTED_PERSON_FIRST if person_first else _COHORT_COUNTED
+    steps += [(_COHORT_KEY_LOCK, [cohort_id]),
+              (counted, _cohort_counted_params(cohort_id, user_id, person_first=person_first))]
+    row = fetchone_last(*steps)
+    if row is None:
+        raise Cohort.DoesNotExist(f"Cohort {cohort_id} does not exist.")
+    cohort = _COHORT.instance(row[:-5])
+    taken, waiting, mine, elsewhere, new_id = row[-5:]
+    return EnrollmentLocks(cohort=cohort, elsewhere=bool(elsewhere), new_id=new_id,
+                           counts=PlaceCounts(capacity=cohort.capacity, taken=taken, waiting=waiting, mine=mine))
+
+
+def place_counts(cohort: Cohort, *, user=None) -> PlaceCounts:
+    """Places taken, people waiting and (with `user`) that user's active enrollments: one query on the
+    (cohort, status) index, in the lock."""
+    taken, waiting, mine = _PLACE_COUNTS.fetchone([user.pk if user is not None else None, cohort.pk])
+    return PlaceCounts(capacity=cohort.capacity, taken=taken, waiting=waiting, mine=mine)
 
 
 def actor_or_none(actor):
@@ -186,11 +191,18 @@ def actor_or_none(actor):
     return None
 
 
+def history_entry(enrollment: Enrollment, *, from_status: str, to_status: str, actor=None,
+                  reason: str = "") -> EnrollmentEvent:
+    """The enrollment's next history row, not yet saved."""
+    return EnrollmentEvent(enrollment=enrollment, actor=actor_or_none(actor), from_status=from_status or "",
+                           to_status=to_status, reason=str(reason)[:500])
+
+
 def history_record(enrollment: Enrollment, *, from_status: str, to_status: str, actor=None,
                    reason: str = "") -> EnrollmentEvent:
     """Append one row to the enrollment's history."""
-    return insert(EnrollmentEvent(enrollment=enrollment, actor=actor_or_none(actor), from_status=from_status or "",
-                                  to_status=to_status, reason=str(reason)[:500]))
+    return insert(history_entry(enrollment, from_status=from_status, to_status=to_status, actor=actor,
+                                reason=reason))
 
 
 def enrollment_status_set(enrollment: Enrollment, to_status: str, *, actor=None, reason: str = "",

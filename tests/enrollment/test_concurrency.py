@@ -82,16 +82,17 @@ def test_control_without_the_lock_the_cohort_is_overbooked(site_tree, monkeypatc
     hold = threading.Barrier(THREADS)
     counted = threading.local()
 
-    def count_unlocked_then_wait(cohort_id, **kwargs):
+    def count_unlocked_then_wait(cohort_id, *, user, person_first):
         unlocked = Cohort.objects.get(pk=cohort_id)
-        result = unlocked, state.place_counts(unlocked, **kwargs)
+        result = state.EnrollmentLocks(cohort=unlocked, counts=state.place_counts(unlocked, user=user),
+                                       elsewhere=False, new_id=None)
         if not getattr(counted, "done", False):  # only the first count of each request: before its write
             counted.done = True
             hold.wait(timeout=30)
         return result
 
     monkeypatch.setattr(state, "cohort_lock", lambda cohort_id: Cohort.objects.get(pk=cohort_id))
-    monkeypatch.setattr(state, "cohort_lock_counted", count_unlocked_then_wait)
+    monkeypatch.setattr(state, "enrollment_locks", count_unlocked_then_wait)
     results, errors = enroll_all_at_once(cohort, users)
     assert errors == []
     confirmed = Enrollment.objects.filter(cohort=cohort, status=S.CONFIRMED).count()
@@ -99,7 +100,7 @@ def test_control_without_the_lock_the_cohort_is_overbooked(site_tree, monkeypatc
 
 
 def test_one_person_clicking_two_cohorts_of_a_course_at_once_gets_exactly_one(site_tree):
-    """The per-course rule holds under concurrency: the person's row is locked after the cohort's."""
+    """The per-course rule holds under concurrency: the person's row is locked before the cohort's."""
     course = factories.CoursePageFactory()
     user = factories.UserFactory()
     cohorts = [factories.CohortFactory(course=course, capacity=5) for _ in range(4)]

@@ -34,8 +34,8 @@ def _cohort_with(*, capacity: int, confirmed: int, waitlisted: int):
 def test_the_counts_in_the_lock_read_no_more_rows_than_the_capacity_however_long_the_waitlist(site_tree):
     cohort = _cohort_with(capacity=4, confirmed=4, waitlisted=60)
     newcomer = factories.UserFactory()
-    sql, count = leansql._numbered(state._COHORT_COUNTED.sql)
-    params = state._cohort_counted_params(cohort.pk, newcomer.pk)
+    sql, count = leansql._numbered(state._COHORT_COUNTED_PERSON_FIRST.sql)
+    params = state._cohort_counted_params(cohort.pk, newcomer.pk, person_first=True)
     assert count == len(params)
     with connection.cursor() as cursor:
         cursor.execute(f"PREPARE counted_rows_test AS {sql}")
@@ -60,7 +60,7 @@ def test_the_counts_in_the_lock_decide_as_full_counts_would(site_tree, capacity,
     cohort = _cohort_with(capacity=capacity, confirmed=confirmed, waitlisted=waitlisted)
     newcomer = factories.UserFactory()
     with transaction.atomic():
-        locked, counts = state.cohort_lock_counted(cohort.pk, user=newcomer)
+        counts = state.enrollment_locks(cohort.pk, user=newcomer, person_first=True).counts
     full = state.place_counts(cohort, user=newcomer)
     assert (counts.free > 0, counts.unheld, counts.mine) == (full.free > 0, full.unheld, full.mine)
     enrollment = services.enrollment_create(user=newcomer, cohort=cohort, answers={})

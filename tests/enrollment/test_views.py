@@ -12,6 +12,7 @@ from django.utils import timezone
 from enrollment import selectors, services
 from enrollment.models import Enrollment, EnrollmentEvent, EnrollmentStatus
 from enrollment.tokens import offer_token
+from outbox.models import Message
 from tests import factories
 
 S = EnrollmentStatus
@@ -271,10 +272,11 @@ def test_every_eligibility_rule_is_applied_to_the_enroll_post(site_tree, rule):
     assert not Enrollment.objects.filter(cohort=cohort).exists()
 
 
-def test_the_enroll_post_runs_a_fixed_small_number_of_queries(site_tree, django_assert_max_num_queries):
-    """Session, user, the cohort with its rule flags, then lock the cohort and the person (one cohort per
-    course), count, the enrollment and its history, and the e-mail recorded with its task in the same
-    transaction (the outbox): the same for the first and the hundredth person, confirmed or wait-listed."""
+def test_the_enroll_post_runs_a_fixed_small_number_of_queries(site_tree, django_assert_max_num_queries, is_postgres):
+    """Session, user, the cohort with its rule flags, then in the transaction two round trips on PostgreSQL: the
+    person's and the cohort's locks with the counts and the new key, then the enrollment, its history and its
+    e-mail's row in the message log in one statement (the outbox): the same for the first and the hundredth
+    person, confirmed or wait-listed."""
     cohort = factories.CohortFactory(capacity=1)
     factories.SessionFactory(cohort=cohort)
     counts = []
@@ -284,9 +286,23 @@ def test_the_enroll_post_runs_a_fixed_small_number_of_queries(site_tree, django_
             response = client.post(reverse("enroll", args=[cohort.pk]), {"agree": "on"})
         assert response.status_code == 302
         counts.append(len(captured.captured_queries))
+        logged = [query["sql"] for query in captured.captured_queries]
+        # The service's transaction (a savepoint inside the test's own transaction).
+        begin = next(n for n, sql in enumerate(logged) if sql.startswith(("BEGIN", "SAVEPOINT")))
+        end = next(n for n, sql in enumerate(logged) if sql.startswith(("COMMIT", "RELEASE SAVEPOINT")))
+        in_transaction = logged[begin + 1:end]
+        if is_postgres:
+            assert len(in_transaction) == 2, in_transaction
+            assert in_transaction[0].startswith("EXECUTE oskus_user_lock(") and "; EXECUTE oskus_cohort_key_lock(" \
+                in in_transaction[0] and "; EXECUTE oskus_cohort_counted_person(" in in_transaction[0]
+            assert in_transaction[1].startswith("EXECUTE oskus_insert_all_")
     assert counts[1] == counts[2], counts  # wait-listed like the second person: no growth
     assert list(Enrollment.objects.filter(cohort=cohort).values_list("status", flat=True).order_by("id")) == [
         S.CONFIRMED, S.WAITLISTED, S.WAITLISTED]
+    assert list(EnrollmentEvent.objects.filter(enrollment__cohort=cohort).values_list("to_status", flat=True)
+                .order_by("id")) == [S.CONFIRMED, S.WAITLISTED, S.WAITLISTED]
+    assert sorted(Message.objects.filter(cohort_id=cohort.pk).values_list("kind", flat=True)) == [
+        "confirmation", "waitlisted", "waitlisted"]
 
 
 def test_session_dates_follow_the_language_and_show_venue_online_and_cancelled(site_tree, specialist):
