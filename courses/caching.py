@@ -131,11 +131,11 @@ def raw_host(meta) -> str:
     return host if port == ("443" if request_is_secure(meta) else "80") else f"{host}:{port}"
 
 
-def lookup_key(meta) -> str | None:
+def _key_and_path(meta) -> tuple[str, str] | None:
     """The cache key of a request that may be answered from the page cache, from its WSGI environ alone (the
     front and the middleware must agree); None for a request that may not: not GET or HEAD, a session or
     flash-message cookie (logged in, or a message pending), a static or media file, or plain HTTP that
-    SecurityMiddleware will redirect."""
+    SecurityMiddleware will redirect. With the key, the path without its language prefix."""
     if meta.get("REQUEST_METHOD") not in ("GET", "HEAD") or not enabled():
         return None
     path_info = get_path_info(meta)
@@ -151,8 +151,15 @@ def lookup_key(meta) -> str | None:
     language, path = split_language(path_info)
     if _served_by_django(path):
         return None
-    query = canonical_query(QueryDict(meta.get("QUERY_STRING", "")))
-    return entry_key(raw_host(meta), language, path, query)
+    query_string = meta.get("QUERY_STRING", "")
+    query = canonical_query(QueryDict(query_string)) if query_string else []  # most hits have none
+    return entry_key(raw_host(meta), language, path, query), path
+
+
+def lookup_key(meta) -> str | None:
+    """The cache key of a request that may be answered from the page cache (see `_key_and_path`), or None."""
+    found = _key_and_path(meta)
+    return None if found is None else found[0]
 
 
 # The pages this process served last: key -> (monotonic expiry, entry). The shared cache stays the authority (a
@@ -194,10 +201,10 @@ def lookup(meta):
     """(key, [global version, page version], stored entry or None) in ONE cache round trip, or None when the
     request may not be answered from the cache. The entry counts only while both versions are current; when
     this process holds a copy of it, only the versions are read."""
-    key = lookup_key(meta)
-    if key is None:
+    found = _key_and_path(meta)
+    if found is None:
         return None
-    path = split_language(get_path_info(meta))[1]
+    key, path = found
     version_keys = (GLOBAL_VERSION_KEY, path_version_key(path))
     local = _local_get(key)
     found = _cache().get_many([*version_keys] if local is not None else [key, *version_keys])

@@ -4,9 +4,11 @@ and every operation the project uses answers as Django's own backend does."""
 import os
 import threading
 import uuid
+import warnings
 
 import pytest
 import redis
+from django.core.cache.backends.base import CacheKeyWarning
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 
 from oskus import redis_cache
@@ -47,6 +49,19 @@ def test_operations_answer_as_djangos_backend(backends):
     assert ours.incr("one") == 2
     ours.delete("token")
     assert ours.get("token", "gone") == "gone" and django.get("fresh") == "v"
+
+
+def test_keys_are_not_scanned_for_memcached_limits_that_redis_does_not_have(backends):
+    ours, django = backends
+    long_key = "oskus:page:" + "ü" * 300  # over memcached's 250 characters: Django's backend warns on every call
+    with pytest.warns(CacheKeyWarning):
+        django.set(long_key, "x", 60)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+        ours.set(long_key, "y", 60)
+        assert ours.get_many([long_key]) == {long_key: "y"} and ours.get(long_key) == "y"
+    with pytest.warns(CacheKeyWarning):
+        assert django.get(long_key) == "y"  # the same entry either way: only the check is skipped
 
 
 def test_threads_share_the_client_safely(backends):
