@@ -48,7 +48,9 @@ cohort_model = CoursePage.cohorts.field.model
 counts = load() if LOAD_DATA else {"courses": CoursePage.objects.count(), "cohorts": cohort_model.objects.count()}
 from django.db import connection
 with connection.cursor() as cursor:
-    cursor.execute("ANALYZE")  # planner statistics, as autovacuum keeps them on a live database
+    # Dead rows cleared and planner statistics, as autovacuum keeps them on a live database: these machines run
+    # PostgreSQL with autovacuum off, and a reused database kept every former run's dead rows (bench/README.md).
+    cursor.execute("VACUUM (ANALYZE)")
 index = CourseIndexPage.objects.first()
 course = CoursePage.objects.filter(cohorts__isnull=False).order_by("pk").first()
 programme = ProgrammePage.objects.first()
@@ -90,9 +92,15 @@ with_profile = set(Profile.objects.filter(user__in=users).values_list("user_id",
 Profile.objects.bulk_create([Profile(user=u) for u in users if u.pk not in with_profile])
 now = timezone.now()
 # A reused database holds the enrollments of former runs in the same course (one cohort at a time per course):
-# cancel them in bulk, so that every request of this run enrolls (bench data only, no history needed).
+# cancel them in bulk, so that every request of this run enrolls (bench data only, no history needed). Only those
+# not cancelled yet, and then vacuumed, as autovacuum would: every former run's rows updated again left millions of
+# dead rows in the table the enroll POST writes (autovacuum is off on these machines).
+from django.db import connection
 from enrollment.models import Enrollment
-Enrollment.objects.filter(cohort__code__startswith="bench-enroll-").update(status="cancelled")
+(Enrollment.objects.filter(cohort__code__startswith="bench-enroll-").exclude(status="cancelled")
+ .update(status="cancelled"))
+with connection.cursor() as cursor:
+    cursor.execute(f"VACUUM (ANALYZE) {{Enrollment._meta.db_table}}")
 course = CoursePage.objects.filter(eligible_counties__isnull=True).order_by("pk").first()
 cohort = Cohort.objects.create(course=course, code="bench-enroll-" + secrets.token_hex(4), capacity=100,
                                registration_opens=now - dt.timedelta(days=1),
