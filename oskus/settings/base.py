@@ -144,6 +144,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that polls the socket before it sends SELECT 1 (oskus/postgresql).
+    DATABASES["default"]["ENGINE"] = "oskus.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite is the embedded demo database: wait for locks instead of failing at once.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
