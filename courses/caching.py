@@ -49,6 +49,8 @@ from django.urls.resolvers import LocalePrefixPattern, RoutePattern
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from . import cache_writes
+
 GLOBAL_VERSION_KEY = "oskus:pagever:*"
 CSRF_FIELD = b'name="csrfmiddlewaretoken"'
 MARK = "_oskus_page_cache"
@@ -66,8 +68,12 @@ def enabled() -> bool:
     return bool(getattr(settings, "OSKUS_PAGE_CACHE", True))
 
 
+def _alias() -> str:
+    return getattr(settings, "OSKUS_PAGE_CACHE_ALIAS", "default")
+
+
 def _cache():
-    return caches[getattr(settings, "OSKUS_PAGE_CACHE_ALIAS", "default")]
+    return caches[_alias()]
 
 
 def _timeout() -> int:
@@ -406,12 +412,17 @@ _COURSE_PATHS: OrderedDict[tuple[str, int], tuple[float, frozenset[str]]] = Orde
 _COURSE_PATHS_SIZE = 2000
 
 
+_known_tree: str | None = None  # the tree version this process read last
+
+
 def _tree_version() -> str:
+    global _known_tree
     cache = _cache()
     version = cache.get(TREE_VERSION_KEY)
     if version is None:
         token = _new_token()
         version = token if cache.add(TREE_VERSION_KEY, token, None) else cache.get(TREE_VERSION_KEY, token)
+    _known_tree = version
     return version
 
 
@@ -423,23 +434,44 @@ def course_paths(course_id: int) -> frozenset[str]:
     """``paths_showing_courses([course_id])``, remembered by this process while the page tree is unchanged (one
     cache read instead of the query). The tree version is read before the query, so an answer computed from
     the tree before a change is never kept under the version that follows it."""
-    key = (_tree_version(), course_id)
-    with _LOCAL_LOCK:
-        expires, found = _COURSE_PATHS.get(key, (0.0, None))
-    if found is None or expires <= time.monotonic():
+    tree = _tree_version()
+    found = _remembered_paths(tree, course_id)
+    if found is None:
         found = frozenset(paths_showing_courses([course_id]))
         with _LOCAL_LOCK:
-            _COURSE_PATHS[key] = (time.monotonic() + _timeout(), found)
+            _COURSE_PATHS[(tree, course_id)] = (time.monotonic() + _timeout(), found)
             while len(_COURSE_PATHS) > _COURSE_PATHS_SIZE:
                 _COURSE_PATHS.popitem(last=False)
     return found
 
 
+def _remembered_paths(tree: str, course_id: int) -> frozenset[str] | None:
+    with _LOCAL_LOCK:
+        expires, found = _COURSE_PATHS.get((tree, course_id), (0.0, None))
+    return found if found is not None and expires > time.monotonic() else None
+
+
 def invalidate_course(course_id: int) -> None:
     """The course's runs changed (dates, free places): its page, its programmes and the catalogue go stale after
-    the commit. The scheduling app calls this for its own models. Nothing to do while the page cache is off."""
-    if enabled():
-        transaction.on_commit(lambda: invalidate_paths(course_paths(course_id)))
+    the commit. The scheduling app calls this for its own models. Nothing to do while the page cache is off.
+
+    The paths come from this process's memory of the tree version it read last; the tree's version is read back
+    with the writes (courses/cache_writes.py: one round trip with the transaction's other versions), and if
+    the tree changed meanwhile, the paths of the tree as it is now are made stale too."""
+    if not enabled():
+        return
+    alias, known = _alias(), _known_tree
+    paths = _remembered_paths(known, course_id) if known is not None else None
+    if paths is None:
+        cache_writes.check_after_commit(alias, TREE_VERSION_KEY, lambda _now: invalidate_paths(course_paths(course_id)))
+        return
+    cache_writes.write_after_commit(alias, {path_version_key(path): _new_token for path in paths})
+
+    def check(now) -> None:
+        if now != known:  # the tree changed (or its version was lost) since these paths were found
+            invalidate_paths(course_paths(course_id))
+
+    cache_writes.check_after_commit(alias, TREE_VERSION_KEY, check)
 
 
 def invalidate_after_commit() -> None:

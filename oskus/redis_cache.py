@@ -10,8 +10,9 @@ Two costs of Django 5.2's ``RedisCacheClient`` showed in the profiles of the ben
   same pool settings, retried once on a broken connection as redis-py's client does.
 - Every enrollment's after-commit invalidation writes versions (``set``, ``set_many``): those two go over a
   plain connection of the write pool too, ``set_many`` without an expiry as one ``MSET`` (Django sends
-  MULTI, MSET, EXEC: atomicity the independent version keys do not need). Both are idempotent, so the one
-  retry is safe. Other writes keep the client.
+  MULTI, MSET, EXEC: atomicity the independent version keys do not need). ``set_many_get`` sends such an
+  ``MSET`` and an ``MGET`` in one round trip (courses/cache_writes.py: a transaction's writes and the page
+  tree's version). All are idempotent, so the one retry is safe. Other writes keep the client.
 """
 
 from __future__ import annotations
@@ -47,12 +48,13 @@ class RedisCacheClient(django_redis.RedisCacheClient):
             local.connection, local.pid = pool.connection_class(**pool.connection_kwargs), os.getpid()
         return local.connection
 
-    def _call(self, local, write: bool, command):
+    def _call(self, local, write: bool, *commands):
+        """The replies to `commands`, sent in one round trip."""
         connection = self._connection(local, write=write)
         try:
-            return _round_trip(connection, command)
+            return _round_trip(connection, commands)
         except (redis.ConnectionError, redis.TimeoutError):
-            return _round_trip(connection, command)  # a broken connection is retried once, as by redis-py's client
+            return _round_trip(connection, commands)  # a broken connection is retried once, as by redis-py's client
 
     def _reader(self) -> redis.Connection:
         return self._connection(self._readers, write=False)
@@ -61,10 +63,10 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         return self._connection(self._writers, write=True)
 
     def _read(self, *command):
-        return self._call(self._readers, False, command)
+        return self._call(self._readers, False, command)[0]
 
     def _write(self, *command):
-        return self._call(self._writers, True, command)
+        return self._call(self._writers, True, command)[0]
 
     def get(self, key, default):
         value = self._read("GET", key)
@@ -73,10 +75,11 @@ class RedisCacheClient(django_redis.RedisCacheClient):
     def get_many(self, keys):
         if not keys:
             return {}
-        values = self._read("MGET", *keys)
+        return self._found(keys, self._read("MGET", *keys))
+
+    def _found(self, keys, values) -> dict:
         pairs = zip(keys, values, strict=True)
         return {key: self._serializer.loads(value) for key, value in pairs if value is not None}
-
 
     def set(self, key, value, timeout):
         if timeout == 0:  # Django deletes the key
@@ -87,15 +90,30 @@ class RedisCacheClient(django_redis.RedisCacheClient):
     def set_many(self, data, timeout):
         if timeout is not None or not data:  # an expiry per key: Django's pipeline
             return super().set_many(data, timeout)
-        self._write("MSET", *itertools.chain.from_iterable(
-            (key, self._serializer.dumps(value)) for key, value in data.items()))
+        self._write(*self._mset(data))
         return None
 
+    def _mset(self, data) -> tuple:
+        return ("MSET", *itertools.chain.from_iterable(
+            (key, self._serializer.dumps(value)) for key, value in data.items()))
 
-def _round_trip(connection: redis.Connection, command):
+    def set_many_get(self, data, keys) -> dict:
+        """``set_many(data, None)``, then ``get_many(keys)``: one round trip (MSET and MGET pipelined)."""
+        commands = ([self._mset(data)] if data else []) + ([("MGET", *keys)] if keys else [])
+        if not commands:
+            return {}
+        replies = self._call(self._writers, True, *commands)
+        return self._found(keys, replies[-1]) if keys else {}
+
+
+def _round_trip(connection: redis.Connection, commands) -> list:
+    """Send `commands` in one write and read their replies."""
     try:
-        connection.send_command(*command, check_health=False)
-        return connection.read_response()
+        if len(commands) == 1:
+            connection.send_command(*commands[0], check_health=False)
+        else:
+            connection.send_packed_command(connection.pack_commands(commands), check_health=False)
+        return [connection.read_response() for _command in commands]
     except BaseException:
         connection.disconnect()  # a reply may be left unread: the socket is never reused
         raise
@@ -112,3 +130,10 @@ class RedisCache(django_redis.RedisCache):
         """Nothing to check: Redis takes any key. Django's check warns of memcached's limits (250 characters, no
         control characters) by scanning every character of every key, on each read of every page hit; the
         tests' local-memory cache still warns."""
+
+    def set_many_get(self, data, keys, version=None) -> dict:
+        """Store `data` without expiry and read `keys` after it, in one round trip (courses/cache_writes.py)."""
+        stored = {self.make_and_validate_key(key, version=version): value for key, value in data.items()}
+        names = {self.make_and_validate_key(key, version=version): key for key in keys}
+        found = self._cache.set_many_get(stored, list(names))
+        return {names[name]: value for name, value in found.items()}

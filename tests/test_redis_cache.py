@@ -118,9 +118,9 @@ def test_version_writes_go_over_a_plain_connection_one_command_each_and_survive_
     sent = []
     real_round_trip = redis_cache._round_trip
 
-    def recorded(connection, command):
-        sent.append(command[0])
-        return real_round_trip(connection, command)
+    def recorded(connection, commands):
+        sent.extend(command[0] for command in commands)
+        return real_round_trip(connection, commands)
 
     monkeypatch.setattr(redis_cache, "_round_trip", recorded)
     monkeypatch.setattr(ours._cache, "get_client", lambda *args, **kwargs: pytest.fail("used the client"))
@@ -137,3 +137,18 @@ def test_version_writes_go_over_a_plain_connection_one_command_each_and_survive_
     assert ours.incr("path:/koolitused/") == 8  # stored as Django stores integers
     ours.set("version", "gone", 0)  # a zero timeout deletes, as in Django
     assert django.get("version") is None
+
+
+def test_set_many_get_writes_then_reads_in_one_round_trip(backends, monkeypatch):
+    ours, django = backends
+    ours.set("tree", "t1", None)
+    sends = []
+    original = redis.connection.AbstractConnection.send_packed_command
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command",
+                        lambda self, *args, **kwargs: sends.append(1) or original(self, *args, **kwargs))
+    found = ours.set_many_get({"page-a": "v2", "schedule": 17}, ["tree", "page-a", "missing"])
+    assert len(sends) == 1
+    assert found == {"tree": "t1", "page-a": "v2"}  # the read follows the write
+    assert django.get_many(["page-a", "schedule"]) == {"page-a": "v2", "schedule": 17}
+    assert django._cache.get_client().ttl(django.make_key("schedule")) == -1  # no expiry, as set_many(…, None)
+    assert ours.set_many_get({}, ["tree"]) == {"tree": "t1"} and ours.set_many_get({"x": 1}, []) == {}

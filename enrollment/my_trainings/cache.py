@@ -34,11 +34,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache
 from django.db import transaction
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+
+from courses import cache_writes
 
 from ..models import Enrollment
 
@@ -115,17 +117,14 @@ def _new_schedule_version() -> int:
     return int(timezone.now().timestamp() * 1_000_000)
 
 
-def _bump_schedule() -> None:
-    cache.set(SCHEDULE_KEY, _new_schedule_version(), None)
-
-
 def schedule_changed() -> None:
     """Any cohort, session, enrollment, venue or course page changed: every stored list is stale after the
     commit (a list is built after reading the version, so one built from the rows before the commit is stored
     under the old version and never served again)."""
     if not enabled():
         return
-    transaction.on_commit(_bump_schedule)  # versions are read before building, so after the commit is enough
+    # Versions are read before building, so after the commit is enough; with the transaction's other cache writes.
+    cache_writes.write_after_commit(DEFAULT_CACHE_ALIAS, {SCHEDULE_KEY: _new_schedule_version})
 
 
 def _bump_marks(user_id: int) -> None:
