@@ -12,7 +12,8 @@ batch, the others find it sent. So a savepoint that rolls back, which drops the 
 never drops a write made outside it; a write made inside it may still go out with the batch, which only makes
 a page stale that was not (never the reverse). A batch none of whose hooks is registered any more (its
 transaction rolled back) is not reused. A write's value is made when the batch is sent, after the commit.
-Outside a transaction the writes go out at once.
+Outside a transaction the writes go out at once. A crash between the commit and the hook loses only versions:
+a page or list stored before it lives no longer than its own expiry (10 minutes by default), as with any lost bump.
 """
 
 from __future__ import annotations
