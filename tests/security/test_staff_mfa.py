@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.roles import ADMINISTRATORS, COORDINATORS
 from tests.factories import PASSWORD, UserFactory
-from tests.security.totp import totp
+from tests.security.totp import post_code, totp
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def _activate_totp(client) -> str:
         response = client.get("/en/accounts/2fa/totp/activate/")
     assert response.status_code == 200
     secret = client.session["mfa.totp.secret"]
-    response = client.post("/en/accounts/2fa/totp/activate/", {"code": totp(secret)})
+    response = post_code(client, "/en/accounts/2fa/totp/activate/", secret)
     assert response.status_code == 302, response.content[:2000]
     return secret
 
@@ -77,7 +77,7 @@ def test_coordinator_sets_up_totp_then_logs_in_with_a_code(client):
     assert client.post(response["Location"], {"code": "000000" if totp(secret) != "000000" else "111111"}
                        ).status_code == 200
     assert "_auth_user_id" not in client.session
-    response = client.post("/en/accounts/2fa/authenticate/", {"code": totp(secret)})
+    response = post_code(client, "/en/accounts/2fa/authenticate/", secret)
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
@@ -92,7 +92,7 @@ def test_a_session_that_skipped_the_code_must_give_it_before_the_admin(client):
     response = other.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa_reauthenticate"))
-    other.post(response["Location"], {"code": totp(secret)})
+    post_code(other, response["Location"], secret)
     assert other.get("/admin/").status_code == 200
 
 
@@ -105,7 +105,7 @@ def test_specialist_is_not_forced_but_may_turn_it_on(client):
     client.logout()
     response = _password_login(client, specialist, next_url="/my-trainings/")
     assert response["Location"].startswith("/en/accounts/2fa/authenticate/")
-    client.post(response["Location"], {"code": totp(secret)})
+    post_code(client, response["Location"], secret)
     assert client.get(reverse("my_trainings")).status_code == 200
 
 
