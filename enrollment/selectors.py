@@ -9,10 +9,9 @@ from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from courses.pages import CoursePage
-from leansql import ModelColumns, Statement, quote
+from leansql import Statement
 
-from .eligibility import RULE_FLAGS, rule_flags_sql, short_county_name
+from .eligibility import RULE_FLAGS, short_county_name
 from .models import (
     ACTIVE_STATUSES,
     Cohort,
@@ -22,6 +21,7 @@ from .models import (
     SessionStatus,
 )
 from .places import RegistrationState, cancellation_deadline
+from .signup import SIGNUP_COHORT, SIGNUP_COURSE, signup_sql
 
 S = EnrollmentStatus
 
@@ -73,41 +73,40 @@ def course_cohorts(*, course, user=None, now=None) -> list[Cohort]:
     return cohorts
 
 
-# What enrolling reads before the services lock the cohort: the sign-up questions and the eligibility rules.
-SIGNUP_COHORT = ModelColumns(Cohort, ("id", "course_id", "code", "title", "policy", "eligible_professions"))
-SIGNUP_COURSE = ModelColumns(CoursePage, ("id", "page_ptr_id", "title", "one_cohort_at_a_time", "ask_dietary_needs",
-                                          "ask_accessibility_needs", "ask_supervisor"))
+# Every enroll POST needs the sign-up row first (enrollment/signup.py): one plain statement, prepared once per
+# connection on PostgreSQL (leansql), where composing the ORM's join and subqueries and then planning them took
+# longer than running them; and on PostgreSQL remembered per cohort by each process, checked in the lock.
+_SIGNUP = Statement("enrollment_signup", signup_sql)
+_REMEMBERED: dict[int, tuple] = {}  # cohort key -> its sign-up row as this process read it last
+_REMEMBER_AT_MOST = 4096
 
 
-def _signup_sql() -> str:
-    cohort, course, page = Cohort._meta, CoursePage._meta, CoursePage._meta.get_field("page_ptr").related_model._meta
-    flags = ", ".join(rule_flags_sql().values())
-    return (f"SELECT {SIGNUP_COHORT.select_list}, {SIGNUP_COURSE.select_list}, {flags} "  # noqa: S608 - model names
-            f"FROM {quote(cohort.db_table)} "
-            f"JOIN {quote(course.db_table)} ON {quote(course.db_table)}.{quote(course.pk.column)} = "
-            f"{quote(cohort.db_table)}.{quote(cohort.get_field('course').column)} "
-            f"JOIN {quote(page.db_table)} ON {quote(page.db_table)}.{quote(page.pk.column)} = "
-            f"{quote(course.db_table)}.{quote(course.pk.column)} "
-            f"WHERE {quote(cohort.db_table)}.{quote(cohort.pk.column)} = %s")
-
-
-# Every enroll POST reads this first: one plain statement, prepared once per connection on PostgreSQL (leansql),
-# where composing the ORM's join and subqueries and then planning them took longer than running them.
-_SIGNUP = Statement("enrollment_signup", _signup_sql)
-
-
-def cohort_get(*, pk: int) -> Cohort:
+def cohort_get(*, pk: int, remembered: bool = False) -> Cohort:
     """A cohort with its course's title and sign-up questions and its eligibility rule flags (one query),
-    or Http404. Other fields load on access; the services re-read the cohort under its lock anyway."""
-    row = _SIGNUP.fetchone([pk])
+    or Http404. Other fields load on access; the services re-read the cohort under its lock anyway.
+
+    `remembered`: the row as this process read it last if it did (no query). Such a cohort says so
+    (`signup_remembered`): the enrollment service then compares its digest with the row's under the lock and
+    raises SignupChanged if the row changed since; only PostgreSQL computes the digest, so only there are rows
+    remembered."""
+    row = _REMEMBERED.get(pk) if remembered else None
+    from_memory = row is not None
     if row is None:
-        raise Http404("No cohort matches the given query.")
+        row = _SIGNUP.fetchone([pk])
+        if row is None:
+            _REMEMBERED.pop(pk, None)
+            raise Http404("No cohort matches the given query.")
+        if row[-1] is not None:  # PostgreSQL: a digest to check it by
+            if len(_REMEMBERED) >= _REMEMBER_AT_MOST:
+                _REMEMBERED.clear()
+            _REMEMBERED[pk] = row
     split = len(SIGNUP_COHORT.fields)
     flags_at = split + len(SIGNUP_COURSE.fields)
     cohort = SIGNUP_COHORT.instance(row[:split])
     Cohort.course.field.set_cached_value(cohort, SIGNUP_COURSE.instance(row[split:flags_at]))
-    for name, value in zip(RULE_FLAGS, row[flags_at:], strict=True):
+    for name, value in zip(RULE_FLAGS, row[flags_at:-1], strict=True):
         setattr(cohort, name, bool(value))
+    cohort.signup_digest, cohort.signup_remembered = row[-1], from_memory
     return cohort
 
 

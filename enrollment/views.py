@@ -18,7 +18,8 @@ from . import selectors, services
 from .eligibility import eligibility_problem
 from .exceptions import AlreadyEnrolled, EnrollmentError, InvalidLink
 from .forms import ConfirmForm, EnrollForm
-from .models import EnrollmentStatus
+from .models import Cohort, EnrollmentStatus
+from .signup import SignupChanged
 from .tokens import offer_token_read
 
 S = EnrollmentStatus
@@ -32,32 +33,48 @@ SUCCESS_MESSAGES = {  # lazy: rendered in the language of the request
 }
 
 
+def _submit(request, cohort, form):
+    """Enroll from a bound form: the redirect to My trainings, or None with the reason on the form (or with a
+    remembered sign-up row that changed, SignupChanged: the caller decides again from a fresh read)."""
+    if not form.is_valid():
+        return None
+    try:
+        enrollment = services.enrollment_create(user=request.user, cohort=cohort, answers=form.answers(),
+                                                language=get_language())
+    except AlreadyEnrolled:  # a double click: the first one went through
+        messages.info(request, str(AlreadyEnrolled.default_message))
+        return redirect("my_trainings")
+    except EnrollmentError as error:
+        form.add_error(None, str(error))
+        return None
+    except SignupChanged:
+        return None
+    except Cohort.DoesNotExist:  # deleted after its row was read
+        raise Http404("No cohort matches the given query.") from None
+    messages.success(request, str(SUCCESS_MESSAGES.get(enrollment.status, _("Enrolled."))))
+    return redirect("my_trainings")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def enroll(request, cohort_id: int):
-    cohort = selectors.cohort_get(pk=cohort_id)
-    course = cohort.course
-    form = EnrollForm(request.POST or None, course=course)
+    # A POST starts from the sign-up row this process remembers (no query; checked under the cohort's lock);
+    # anything but a success is decided again from a fresh read, so a stale row never shows.
+    cohort = selectors.cohort_get(pk=cohort_id, remembered=request.method == "POST")
+    form = EnrollForm(request.POST or None, course=cohort.course)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                enrollment = services.enrollment_create(user=request.user, cohort=cohort, answers=form.answers(),
-                                                        language=get_language())
-            except AlreadyEnrolled:  # a double click: the first one went through
-                messages.info(request, str(AlreadyEnrolled.default_message))
-                return redirect("my_trainings")
-            except EnrollmentError as error:
-                form.add_error(None, str(error))
-                status = 400
-            else:
-                messages.success(request, str(SUCCESS_MESSAGES.get(enrollment.status, _("Enrolled."))))
-                return redirect("my_trainings")
-        else:
-            status = 400
+        answer = _submit(request, cohort, form)
+        if answer is None and cohort.signup_remembered:
+            cohort = selectors.cohort_get(pk=cohort_id)
+            form = EnrollForm(request.POST, course=cohort.course)
+            answer = _submit(request, cohort, form)
+        if answer is not None:
+            return answer
+        status = 400
     cohort = selectors.cohort_for_enrollment(pk=cohort_id)  # with sessions and counts, for the page
     context = {
-        "cohort": cohort, "course": page_in_language(course), "form": form,  # the course in the visitor's language
+        "cohort": cohort, "course": page_in_language(cohort.course), "form": form,  # in the visitor's language
         "sessions": cohort.session_list,
         "problem": eligibility_problem(user=request.user, cohort=cohort),
         "my_enrollment": selectors.user_active_enrollment(user=request.user, cohort=cohort),

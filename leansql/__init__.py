@@ -11,7 +11,8 @@ the per-call composition:
   them (`Model.from_db`, with the backend's and the fields' value converters).
 - `insert(instance)`: `Model.save()` of a new row as one plain INSERT, sending `pre_save` and `post_save` as
   save() does. Only for models whose save() adds nothing to an insert and that have no parent model.
-  `insert_all(*instances)` does the same for several new rows in one statement (one round trip).
+  `insert_all(*instances)` does the same for several new rows in one statement (one round trip, or none of its
+  own when deferred to the COMMIT).
 
 Lowest layer: it knows no app. Only table and column names from the models' metadata are formatted into SQL;
 values are always parameters.
@@ -259,11 +260,16 @@ def _insert_all_statement(shapes: tuple[tuple[type[Model], bool], ...]) -> State
     return Statement(f"insert_all_{hashlib.sha256(labels.encode()).hexdigest()[:16]}", build)
 
 
-def insert_all(*instances: Model) -> list[Model]:
+def insert_all(*instances: Model, defer: bool = False) -> list[Model]:
     """`insert` for several new instances in one statement, one round trip on PostgreSQL (elsewhere one INSERT
     each). A relation between them must name a key set in advance (`instance.pk` given): the statement's
     INSERTs run together, none sees another's generated key. `pre_save` is sent for all of them first, in
-    order, then `post_save`."""
+    order, then `post_save`.
+
+    `defer`: every key is given, so nothing is read back, and inside atomic() the statement is not sent alone
+    but with the transaction's next statement or its COMMIT (`oskus.postgresql`'s `defer`): no round trip of
+    its own. Its errors (a unique violation) then rise from that statement or from the end of the atomic block.
+    """
     db = _db()
     if db.vendor != "postgresql" or len(instances) < 2:
         return [insert(instance) for instance in instances]
@@ -272,8 +278,10 @@ def insert_all(*instances: Model) -> list[Model]:
     params = [field.get_db_prep_save(field.pre_save(instance, True), db)
               for instance, (_statement, fields, _with_pk) in pairs for field in fields]
     statement = _insert_all_statement(tuple((type(instance), with_pk) for instance, (_s, _f, with_pk) in pairs))
-    with db.cursor() as cursor:
-        keys = statement.execute(cursor, params).fetchone()
+    keys = [instance.pk for instance in instances]
+    if not (defer and None not in keys and getattr(db, "defer", None) and db.defer(statement._execute_sql(), params)):
+        with db.cursor() as cursor:
+            keys = statement.execute(cursor, params).fetchone()
     for instance, pk in zip(instances, keys, strict=True):
         _inserted(instance, pk)
     return list(instances)

@@ -26,6 +26,7 @@ from ..exceptions import (
 )
 from ..models import Cohort, Enrollment
 from ..places import RegistrationState
+from ..signup import SignupChanged
 from ..statuses import (
     ACTIVE_STATUSES,
     CANCELLABLE_STATUSES,
@@ -69,21 +70,28 @@ def _clean_answers(answers) -> dict:
     return {str(k): str(v).strip()[:1000] for k, v in (answers or {}).items() if v not in (None, "")}
 
 
-def _insert_with_history_and_email(enrollment: Enrollment, *, actor, kind: str) -> None:
-    """Insert a new enrollment, its first history row and its e-mail: one statement when the enrollment's key
-    was allocated with the locks (PostgreSQL), else the enrollment first, whose key the others name."""
+def _insert_with_history_and_email(enrollment: Enrollment, *, actor, kind: str, locks: state.EnrollmentLocks) -> None:
+    """Insert a new enrollment, its first history row and its e-mail. With their keys allocated with the locks
+    (PostgreSQL) that is one statement, deferred to the COMMIT: the cohort's lock, which everybody enrolling
+    waits for, is then released one round trip sooner. Elsewhere the enrollment first, whose key the others
+    name."""
     if enrollment.pk is None:
         insert(enrollment)
     event = state.history_entry(enrollment, from_status="", to_status=enrollment.status, actor=actor,
                                 reason=_("Enrolled."))
+    event.pk = locks.new_event_id
     message = enrollment_email_new(kind, enrollment)
-    insert_all(*([enrollment] if enrollment._state.adding else []), event, message)
+    message.pk = locks.new_message_id
+    insert_all(*([enrollment] if enrollment._state.adding else []), event, message, defer=True)
     message_queue(message)
 
 
 def enrollment_create(*, user, cohort: Cohort, answers: dict | None = None, actor=None,
                       language: str | None = None, check_eligibility: bool = True) -> Enrollment:
     """Enroll `user` in `cohort`.
+
+    When `cohort` carries a remembered sign-up row (`selectors.cohort_get(remembered=True)`) that changed since,
+    SignupChanged is raised and nothing is saved: the caller reads the cohort again and decides again.
 
     Guarantees: the cohort is open and inside its registration window; the user is eligible (unless a
     coordinator imports with `check_eligibility=False`); at most one active enrollment per user and cohort;
@@ -100,6 +108,8 @@ def enrollment_create(*, user, cohort: Cohort, answers: dict | None = None, acto
             # the person is locked first, then the cohort: the cohort's lock, which everybody enrolling waits
             # for, stays short. Locks, counts and the new enrollment's key come back in one round trip.
             locks = state.enrollment_locks(cohort.pk, user=user, person_first=cohort.course.one_cohort_at_a_time)
+            if getattr(cohort, "signup_remembered", False) and locks.signup_digest != cohort.signup_digest:
+                raise SignupChanged()  # prepared with a remembered sign-up row that is not current (signup.py)
             if locks.elsewhere:
                 raise AlreadyEnrolledInCourse()
             locked, counts = locks.cohort, locks.counts
@@ -116,7 +126,7 @@ def enrollment_create(*, user, cohort: Cohort, answers: dict | None = None, acto
                 pk=locks.new_id, user=user, cohort=locked, status=status, answers=_clean_answers(answers),
                 language=(language or "et")[:8], waitlist_joined_at=now if status == S.WAITLISTED else None,
             )
-            _insert_with_history_and_email(enrollment, actor=actor or user, kind=INITIAL_EMAIL[status])
+            _insert_with_history_and_email(enrollment, actor=actor or user, kind=INITIAL_EMAIL[status], locks=locks)
             offered = []
             if status == S.WAITLISTED and counts.unheld > 0:
                 # Places were free while others waited (e.g. the capacity was raised): offer them in order now.

@@ -15,9 +15,11 @@ from django.db import connection
 from django.db.models import Min
 
 from leansql import ModelColumns, Statement, constants, fetchone_last, insert, quote
+from outbox.models import Message
 
 from ..models import Cohort, Enrollment, EnrollmentEvent, Session
 from ..places import free_places, unheld_places
+from ..signup import digest_sql
 from ..statuses import ACTIVE_STATUSES, CANCELLABLE_STATUSES, SEAT_STATUSES, EnrollmentStatus, SessionStatus
 
 logger = logging.getLogger(__name__)
@@ -91,7 +93,9 @@ def _cohort_key_lock_sql() -> str:
 def _cohort_counted_sql(*, person_first: bool) -> str:
     """The cohort and its counts for an enrollment, each count stopping at the cohort's capacity; with
     `person_first`, whether the person holds or waits for a place in another cohort of its course; and on
-    PostgreSQL the key the new enrollment will have (its INSERT then travels with the rows that follow it).
+    PostgreSQL the keys the new enrollment, its first history row and its e-mail will have (their INSERT is then
+    one statement that needs no result: it travels with the COMMIT, see enrollment_create); and the digest of the
+    cohort's sign-up row (enrollment/signup.py) as it is now.
 
     Every decision compares the counts with the capacity (a place is free when taken + waiting < capacity, one
     is unheld when taken < capacity), so counting further changes no outcome. Counted in full, a long waitlist
@@ -113,22 +117,25 @@ def _cohort_counted_sql(*, person_first: bool) -> str:
     elsewhere = (f"EXISTS (SELECT 1 FROM {e_table} e JOIN {table} c ON c.{pk} = e.{cohort_id} "  # noqa: S608
                  f"WHERE e.{user} = %s AND c.{course} = {table}.{course} AND e.{cohort_id} <> {table}.{pk} "
                  f"AND e.{status} IN ({constants(CANCELLABLE_STATUSES)}))") if person_first else "FALSE"
-    new_id = (f"nextval(pg_get_serial_sequence('{enrollment.db_table}', '{enrollment.pk.column}'))"
-              if connection.vendor == "postgresql" else "NULL")
+    def new_key(meta) -> str:
+        return (f"nextval(pg_get_serial_sequence('{meta.db_table}', '{meta.pk.column}'))"
+                if connection.vendor == "postgresql" else "NULL")
     # Only the models' names and the statuses (code constants) are formatted in; the ids are parameters.
     return (f"SELECT {_COHORT.select_list}, "  # noqa: S608 - names from the models
             f"{counted(f'{status} IN ({constants(SEAT_STATUSES)})')} AS taken, "
             f"{counted(f'{status} = {constants([EnrollmentStatus.WAITLISTED])}')} AS waiting, "
             f"(SELECT COUNT(*) FROM {e_table} WHERE {cohort_id} = %s AND {user} = %s "
             f"AND {status} IN ({constants(ACTIVE_STATUSES)})) AS mine, "
-            f"{elsewhere} AS elsewhere, {new_id} AS new_id "
+            f"{elsewhere} AS elsewhere, {new_key(enrollment)} AS new_id, "
+            f"{new_key(EnrollmentEvent._meta)} AS new_event_id, {new_key(Message._meta)} AS new_message_id, "
+            f"{digest_sql()} AS signup_digest "
             f"FROM {table} WHERE {table}.{pk} = %s")
 
 
 def _cohort_counted_params(cohort_id: int, user_id: int | None, *, person_first: bool = False) -> list:
     """The parameters of the counting statement, in the order its text holds them."""
     return [cohort_id, cohort_id, cohort_id, cohort_id, cohort_id, user_id,
-            *([user_id] if person_first else []), cohort_id]
+            *([user_id] if person_first else []), cohort_id, cohort_id]
 
 
 def _user_lock_sql() -> str:
@@ -151,6 +158,9 @@ class EnrollmentLocks:
     counts: PlaceCounts
     elsewhere: bool  # the person holds or waits for a place in another cohort of the course (person_first)
     new_id: int | None  # the key allocated for the new enrollment (PostgreSQL; None elsewhere)
+    new_event_id: int | None = None  # … for its first history row
+    new_message_id: int | None = None  # … for its first e-mail in the message log
+    signup_digest: str | None = None  # of the cohort's sign-up row now (PostgreSQL; None elsewhere)
 
 
 def enrollment_locks(cohort_id: int, *, user, person_first: bool = False) -> EnrollmentLocks:
@@ -171,9 +181,10 @@ def enrollment_locks(cohort_id: int, *, user, person_first: bool = False) -> Enr
     row = fetchone_last(*steps)
     if row is None:
         raise Cohort.DoesNotExist(f"Cohort {cohort_id} does not exist.")
-    cohort = _COHORT.instance(row[:-5])
-    taken, waiting, mine, elsewhere, new_id = row[-5:]
-    return EnrollmentLocks(cohort=cohort, elsewhere=bool(elsewhere), new_id=new_id,
+    cohort = _COHORT.instance(row[:-8])
+    taken, waiting, mine, elsewhere, new_id, new_event_id, new_message_id, signup_digest = row[-8:]
+    return EnrollmentLocks(cohort=cohort, elsewhere=bool(elsewhere), new_id=new_id, new_event_id=new_event_id,
+                           new_message_id=new_message_id, signup_digest=signup_digest,
                            counts=PlaceCounts(capacity=cohort.capacity, taken=taken, waiting=waiting, mine=mine))
 
 
