@@ -168,6 +168,16 @@ def test_a_server_side_cursor_as_the_first_statement_and_locks_held_to_the_commi
     assert tried[-1] == "got it"  # and free after the COMMIT
 
 
+def test_a_statement_that_fails_before_it_is_sent_loses_nothing_pending():
+    """A statement psycopg2 cannot even format (too few parameters) sends nothing, so BEGIN and the deferred write
+    wait for the next one: a caller that goes on in the transaction commits the write."""
+    with transaction.atomic():
+        _defer_group("t-kept")
+        with connection.cursor() as cursor, pytest.raises(IndexError):
+            cursor.execute("SELECT %s, %s", [1])
+    assert _names() == ["t-kept"]
+
+
 def test_executemany_as_the_first_statement_runs_inside_the_transaction():
     """executemany cannot carry BEGIN in its messages: BEGIN goes first, alone, and a rollback undoes the rows."""
     with pytest.raises(ValueError), transaction.atomic():

@@ -50,21 +50,25 @@ class Connection(psycopg2.extensions.connection):
             raise RuntimeError("a deferred write needs a transaction begun by atomic()")
         self.deferred.append((sql, list(params)))
 
-    def take_pending(self) -> tuple[list[str], list]:
+    def pending(self) -> tuple[list[str], list]:
         """The statements still to be sent before the next one (BEGIN first), and their parameters."""
-        parts, params = [], []
-        if self.transaction == PENDING:
-            parts.append("BEGIN")
-            self.transaction = OPEN
+        parts = ["BEGIN"] if self.transaction == PENDING else []
+        params: list = []
         for sql, values in self.deferred:
             parts.append(sql)
             params.extend(values)
-        self.deferred.clear()
         return parts, params
+
+    def sent(self) -> None:
+        """What `pending` returned is on its way (called once the message is formatted, so a formatting error
+        loses nothing). From here on a failure leaves the transaction to Django's rollback."""
+        if self.transaction == PENDING:
+            self.transaction = OPEN
+        self.deferred.clear()
 
     def send_pending(self) -> None:
         """Send what is pending in a message of its own (before a statement that cannot carry it)."""
-        parts, params = self.take_pending()
+        parts, params = self.pending()
         if parts:
             _send(self, parts, params)
 
@@ -81,15 +85,17 @@ class Connection(psycopg2.extensions.connection):
         if self.transaction == PENDING and not self.deferred:
             self.transaction = IDLE  # nothing reached the server, nothing to end
             return
-        parts, params = self.take_pending()
+        parts, params = self.pending()
         # On an error the transaction stays OPEN: PostgreSQL has it aborted, and Django's rollback ends it.
         _send(self, [*parts, command], params)
         self.transaction = IDLE
 
 
-def _send(connection, parts: list[str], params: list) -> None:
+def _send(connection: Connection, parts: list[str], params: list) -> None:
     with psycopg2.extensions.cursor(connection) as plain:  # the base class: nothing pending to prepend again
-        plain.execute("; ".join(parts), params or None)
+        message = plain.mogrify("; ".join(parts), params or None)
+        connection.sent()
+        plain.execute(message)
 
 
 class Cursor(psycopg2.extensions.cursor):
@@ -105,14 +111,16 @@ class Cursor(psycopg2.extensions.cursor):
             # join a list.
             connection.send_pending()
             return super().execute(query, vars)
-        parts, params = connection.take_pending()
+        parts, params = connection.pending()
         if vars is None:
             if params:  # the statement's own '%' were literal: now the message has parameters
                 query = query.replace("%", "%%")
             vars = params or None
         else:
             vars = [*params, *vars]
-        return super().execute("; ".join([*parts, query]), vars)
+        message = self.mogrify("; ".join([*parts, query]), vars)  # raises before anything pending is let go
+        connection.sent()
+        return super().execute(message)
 
 
 def _pending_first(name: str):
