@@ -1,5 +1,6 @@
 """Django's PostgreSQL backend (``ENGINE = "oskus.postgresql"``, set by the settings for a postgres URL), with a
-cheaper health check.
+cheaper health check, and with BEGIN and deferred writes sent with other statements (transactions.py; the
+methods at the end of the class).
 
 With ``CONN_HEALTH_CHECKS`` Django sends ``SELECT 1`` before the first query of every request that reuses a
 connection: a round trip on every page, 4 % of a worker's samples on the enroll POST (bench/README.md). A
