@@ -95,6 +95,21 @@ def test_a_deferred_write_goes_before_the_next_statement_which_sees_it(messages)
     assert _names() == ["t-first", "t-second"]
 
 
+def test_literal_percent_signs_survive_in_every_pending_statement():
+    """A deferred write without parameters keeps its '%' literal when it shares a message with parameters."""
+    with transaction.atomic():
+        connection.defer("""INSERT INTO "auth_group" ("name") VALUES ('t-100%')""")
+        _defer_group("t-with-%-param")
+        connection.defer("""INSERT INTO "auth_group" ("name") VALUES ('t-50%%')""", [])
+    assert _names() == ["t-100%", "t-50%", "t-with-%-param"]
+    with transaction.atomic():
+        connection.defer("""INSERT INTO "auth_group" ("name") VALUES ('t-alone%')""")
+        with connection.cursor() as cursor:
+            cursor.execute("""SELECT '1%'""")
+            assert cursor.fetchone() == ("1%",)
+    assert "t-alone%" in _names()
+
+
 def test_a_rollback_drops_deferred_writes_and_ends_the_transaction():
     with pytest.raises(ValueError), transaction.atomic():
         Group.objects.create(name="t-made")

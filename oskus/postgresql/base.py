@@ -85,9 +85,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self.connection.drop_deferred()
         super()._savepoint_rollback(sid)
 
-    def defer(self, sql: str, params=()) -> bool:
+    def defer(self, sql: str, params=None) -> bool:
         """Send a write whose result nobody reads with the transaction's next statement or its COMMIT (one
-        round trip less). Returns False, sending nothing, when there is no such transaction: the caller runs it."""
+        round trip less). `params` as for cursor.execute (None: no formatting, a '%' is literal). Returns False,
+        sending nothing, when there is no such transaction: the caller runs it."""
         if not self._owns():
             return False
         if self.queries_logged:

@@ -43,12 +43,15 @@ class Connection(psycopg2.extensions.connection):
         self.transaction = PENDING
         self.deferred.clear()
 
-    def defer(self, sql: str, params: Sequence = ()) -> None:
+    def defer(self, sql: str, params: Sequence | None = None) -> None:
         """Send `sql` with the transaction's next statement or its COMMIT; dropped if the transaction (or the
         savepoint it was deferred under) rolls back. Its errors surface from that statement or the commit."""
         if self.transaction == IDLE:
             raise RuntimeError("a deferred write needs a transaction begun by atomic()")
-        self.deferred.append((sql, list(params)))
+        # Pending statements are kept as psycopg2 formats a statement with parameters (a literal '%' as '%%'), so
+        # that any of them can share a message with any other; with `params` None, as in cursor.execute(sql), a
+        # '%' was meant literally.
+        self.deferred.append((sql.replace("%", "%%") if params is None else sql, list(params or ())))
 
     def pending(self) -> tuple[list[str], list]:
         """The statements still to be sent before the next one (BEGIN first), and their parameters."""
@@ -93,7 +96,7 @@ class Connection(psycopg2.extensions.connection):
 
 def _send(connection: Connection, parts: list[str], params: list) -> None:
     with psycopg2.extensions.cursor(connection) as plain:  # the base class: nothing pending to prepend again
-        message = plain.mogrify("; ".join(parts), params or None)
+        message = plain.mogrify("; ".join(parts), params)  # always formatted: see `defer`
         connection.sent()
         plain.execute(message)
 
@@ -112,10 +115,9 @@ class Cursor(psycopg2.extensions.cursor):
             connection.send_pending()
             return super().execute(query, vars)
         parts, params = connection.pending()
-        if vars is None:
-            if params:  # the statement's own '%' were literal: now the message has parameters
-                query = query.replace("%", "%%")
-            vars = params or None
+        if vars is None:  # the statement's own '%' were literal: the message is formatted (see `defer`)
+            query = query.replace("%", "%%")
+            vars = params
         else:
             vars = [*params, *vars]
         message = self.mogrify("; ".join([*parts, query]), vars)  # raises before anything pending is let go
