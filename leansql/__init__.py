@@ -8,7 +8,8 @@ the per-call composition:
   prepared once per database connection (`PREPARE` / `EXECUTE`), so it is planned once, not on every request.
   It runs on Django's cursor, inside the caller's transaction, and shows in the query log as `EXECUTE name(...)`.
 - `ModelColumns`: a model's columns for a SELECT list, and rows back to model instances exactly as the ORM makes
-  them (`Model.from_db`, with the backend's and the fields' value converters).
+  them (`Model.from_db`, with the backend's and the fields' value converters); for models whose `__init__` does
+  nothing more for a loaded row (cohorts, course pages, users), without running it.
 - `insert(instance)`: `Model.save()` of a new row as one plain INSERT, sending `pre_save` and `post_save` as
   save() does. Only for models whose save() adds nothing to an insert and that have no parent model.
   `insert_all(*instances)` does the same for several new rows in one statement (one round trip, or none of its
@@ -28,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model, signals
+from django.db.models.base import ModelState
 
 # psycopg2 connections (weakly held, so a closed one is forgotten) -> names prepared on it.
 _PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -179,7 +181,49 @@ class ModelColumns:
         for index, (column, converters) in enumerate(self._converters):
             for converter in converters:
                 values[index] = converter(values[index], column, db)
+        if _loads_plainly(self.model, self.attnames):
+            return _loaded(self.model, db.alias, self.attnames, values)
         return self.model.from_db(db.alias, self.attnames, values)
+
+
+def _loaded(model: type[Model], alias: str, attnames: Sequence[str], values: Sequence) -> Model:
+    """`Model.from_db` without `Model.__init__`: the row's values go straight into the instance's attributes
+    (a field not given stays deferred), as `__init__` would set them one by one for positional values."""
+    new = model.__new__(model)
+    state = new._state = ModelState()
+    state.adding, state.db = False, alias
+    new.__dict__.update(zip(attnames, values, strict=True))
+    return new
+
+
+@functools.cache
+def _row_inits() -> frozenset:
+    """`__init__` methods that, given a loaded row's values by position (its key among them), do nothing beyond
+    `Model.__init__`: modelcluster's only sorts out child relations passed as keyword arguments, Wagtail's
+    page and menu mixin only set defaults of a *new* page. They ran for every cohort and course page the enroll
+    POST loaded (modelcluster lists the model's child relations each time; bench/README.md)."""
+    inits = {Model.__init__, object.__init__}
+    try:
+        from modelcluster.models import ClusterableModel
+        from wagtail.models import AbstractPage, ShowInMenusMixin
+    except ImportError:  # pragma: no cover - both are installed with the project
+        return frozenset(inits)
+    return frozenset(inits | {ClusterableModel.__init__, AbstractPage.__init__, ShowInMenusMixin.__init__})
+
+
+@functools.cache
+def _constructed_plainly(model: type[Model]) -> bool:
+    return (model.from_db.__func__ is Model.from_db.__func__
+            and all(klass.__dict__["__init__"] in _row_inits()
+                    for klass in model.__mro__ if "__init__" in klass.__dict__))
+
+
+def _loads_plainly(model: type[Model], attnames: Sequence[str]) -> bool:
+    """Whether `_loaded` builds the instance `model.from_db` would: no `from_db` or `__init__` of its own beyond
+    the known ones, the key among the values, and nobody listening to `pre_init` / `post_init` (ImageField's
+    dimensions do), which `__init__` sends."""
+    return (_constructed_plainly(model) and model._meta.pk.attname in attnames
+            and not signals.pre_init.has_listeners(model) and not signals.post_init.has_listeners(model))
 
 
 @functools.cache

@@ -226,6 +226,48 @@ def test_some_columns_of_a_child_model_come_from_each_table_and_the_rest_is_defe
         ModelColumns(CoursePage, ("title", "no_such_field"))
 
 
+def _page_row(columns, pk):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns.select_list} FROM courses_coursepage JOIN wagtailcore_page "  # noqa: S608
+                       "ON wagtailcore_page.id = courses_coursepage.page_ptr_id WHERE wagtailcore_page.id = %s", [pk])
+        return cursor.fetchone()
+
+
+@pytest.mark.parametrize("fields", [None, ("id", "page_ptr_id", "title", "one_cohort_at_a_time")])
+def test_an_instance_built_without_init_holds_what_from_db_gives(fields):
+    """Cohorts and course pages skip Model.__init__ (and modelcluster's and Wagtail's): the same attributes."""
+    course = factories.CohortFactory().course
+    columns = ModelColumns(CoursePage, fields)
+    row = list(_page_row(columns, course.pk))
+    ours = columns.instance(row)
+    for index, (column, converters) in enumerate(columns._converters):
+        for converter in converters:
+            row[index] = converter(row[index], column, connection)
+    theirs = CoursePage.from_db(connection.alias, columns.attnames, row)
+    assert type(ours) is CoursePage
+    assert {k: v for k, v in vars(ours).items() if k != "_state"} == {k: v for k, v in vars(theirs).items()
+                                                                      if k != "_state"}
+    assert (ours._state.adding, ours._state.db) == (False, connection.alias) == (theirs._state.adding,
+                                                                               theirs._state.db)
+    assert ours.get_deferred_fields() == theirs.get_deferred_fields()
+    assert ours.title == course.title and ours.content_type_id == course.content_type_id  # deferred: loads
+
+
+def test_init_runs_for_a_model_someone_listens_to():
+    course = factories.CohortFactory().course
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance)
+
+    signals.post_init.connect(listener, sender=CoursePage)
+    try:
+        loaded = ModelColumns(CoursePage).instance(_page_row(ModelColumns(CoursePage), course.pk))
+    finally:
+        signals.post_init.disconnect(listener, sender=CoursePage)
+    assert seen == [loaded] and loaded.pk == course.pk
+
+
 def test_a_statement_is_prepared_once_per_connection_outside_the_query_log_and_outlives_a_rollback(is_postgres):
     statement = Statement("test_twice", lambda: "SELECT %s + 1, %s")
     with CaptureQueriesContext(connection) as queries:
