@@ -195,7 +195,10 @@ class Enrollment(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrollments",
                              verbose_name=_("participant"))
-    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("cohort"))
+    # No index of its own: the (cohort, status) index below serves every lookup by cohort, and each enrollment
+    # written paid for a second one.
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("cohort"),
+                               db_index=False)
     status = models.CharField(_("status"), max_length=16, choices=EnrollmentStatus.choices)
     answers = models.JSONField(_("answers to sign-up questions"), default=dict, blank=True)
     waitlist_joined_at = models.DateTimeField(_("joined the waitlist"), null=True, blank=True)

@@ -18,8 +18,11 @@ class Message(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
-    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True, editable=False)
-    kind = models.CharField(_("kind"), max_length=64, db_index=True)
+    # Unique and indexed through Meta, not `unique=True` / `db_index=True`: on PostgreSQL those add a second,
+    # `varchar_pattern_ops` index for LIKE 'prefix%' lookups, which nothing here makes, and every message recorded
+    # (one per enrollment, in its transaction) paid for updating them (bench/README.md).
+    message_id = models.CharField(_("Message-ID"), max_length=255, editable=False)
+    kind = models.CharField(_("kind"), max_length=64)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="outbox_messages")
     # Plain ids, not foreign keys: the outbox sits below the apps whose objects the messages are about.
@@ -42,13 +45,16 @@ class Message(models.Model):
                                     related_name="resends")
     # What makes this message one of a kind ("enrollment-outcome:12:completed:1"): recording a message with a key
     # already logged returns that message instead of a second one (services.message_enqueue).
-    idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("e-mail")
         verbose_name_plural = _("e-mails")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_msg_state_next_idx")]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_msg_state_next_idx"),
+                   models.Index(fields=["kind"], name="outbox_msg_kind_idx")]
+        constraints = [models.UniqueConstraint(fields=["message_id"], name="outbox_message_message_id_unique"),
+                       models.UniqueConstraint(fields=["idempotency_key"], name="outbox_message_idempotency_unique")]
 
     def __str__(self):
         return f"{self.kind} {self.message_id}"
