@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -18,6 +19,18 @@ MFA_EXEMPT_URL_NAMES = {"set_language", "healthz"}
 ADMIN_PREFIX = "/admin/"
 # Requests an open page sends by itself (Wagtail's editing-session pings): they do not keep a session alive.
 BACKGROUND_PREFIXES = ("/admin/editing-sessions/",)
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, with `request.user` the user itself instead of a lazy proxy of it (`request.auser` as Django's).
+
+    StaffSessionMiddleware reads the user on every request that reaches it, so loading it here costs no query;
+    through the proxy every attribute read of the user cost a lookup of its own, about forty on an enroll POST
+    (4 % of its CPU, bench/README.md)."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = auth_middleware.get_user(request)
 
 
 class StaffSessionMiddleware:

@@ -176,7 +176,7 @@ def test_the_page_cache_answers_before_sessions_locale_csrf_auth_and_messages(se
     for name in ("django.contrib.sessions.middleware.SessionMiddleware",
                  "django.middleware.locale.LocaleMiddleware",
                  "django.middleware.csrf.CsrfViewMiddleware",
-                 "django.contrib.auth.middleware.AuthenticationMiddleware",
+                 "oskus.security.middleware.AuthenticationMiddleware",
                  "django.contrib.messages.middleware.MessageMiddleware",
                  "allauth.account.middleware.AccountMiddleware"):
         assert cache_at < order.index(name), name
