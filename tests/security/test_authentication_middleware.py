@@ -1,7 +1,6 @@
 """`request.user` is the user itself, loaded once per request, not Django's lazy proxy (oskus.security.middleware)."""
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import connection
@@ -33,7 +32,6 @@ def test_a_logged_in_person_is_the_user_itself_with_roles_loaded(client, special
         assert request.user._oskus_groups == set()  # the roles came with the user: no second query
         assert request.user.is_authenticated and not request.user.is_staff
     assert len(queries) == 0
-    assert async_to_sync(request.auser)().pk == specialist.pk  # async code keeps Django's own
 
 
 def test_a_visitor_without_a_session_is_anonymous_without_a_query():
