@@ -42,7 +42,7 @@ class Message(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     resent_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, editable=False,
-                                    related_name="resends")
+                                    related_name="resends", db_index=False)  # indexed in Meta, where set
     # What makes this message one of a kind ("enrollment-outcome:12:completed:1"): recording a message with a key
     # already logged returns that message instead of a second one (services.message_enqueue).
     idempotency_key = models.CharField(max_length=200, null=True, blank=True, editable=False)
@@ -52,9 +52,13 @@ class Message(models.Model):
         verbose_name_plural = _("e-mails")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_msg_state_next_idx"),
-                   models.Index(fields=["kind"], name="outbox_msg_kind_idx")]
+                   models.Index(fields=["kind"], name="outbox_msg_kind_idx"),
+                   # Nearly every message is neither a resend nor keyed: their indexes hold only the rows that are.
+                   models.Index(fields=["resent_from"], name="outbox_msg_resent_from_idx",
+                                condition=models.Q(resent_from__isnull=False))]
         constraints = [models.UniqueConstraint(fields=["message_id"], name="outbox_message_message_id_unique"),
-                       models.UniqueConstraint(fields=["idempotency_key"], name="outbox_message_idempotency_unique")]
+                       models.UniqueConstraint(fields=["idempotency_key"], name="outbox_message_idempotency_keyed",
+                                               condition=models.Q(idempotency_key__isnull=False))]
 
     def __str__(self):
         return f"{self.kind} {self.message_id}"
